@@ -1,0 +1,266 @@
+"""Lowering: validated specs and per-draw parameter values to flat arrays.
+
+Nothing here is random and nothing here runs in numba. The kernel receives
+only what this module produces.
+
+Rates, not probabilities
+------------------------
+A transition table gives monthly probabilities ``p_k(d)`` of the competing
+moves out of a state. The engine works with cause-specific monthly rates,
+``lambda_k = -log(1 - p_total) * p_k / p_total``, so that a hazard ratio
+``m_k`` (intervention effect, scale factor) gives the probabilities
+``p'_total = 1 - exp(-sum_k m_k lambda_k)`` and
+``p'_k = p'_total * m_k lambda_k / sum_j m_j lambda_j``. With all ``m_k = 1``
+these are the table's probabilities. A certain exit (``p_total = 1``) is
+represented by a total rate of ``CERTAIN_EXIT_RATE`` (``exp(-700)`` is below
+the smallest double, so the exit stays certain).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import SpecError
+from ..model.effect import effect_multipliers
+from ..model.programme import Programme
+
+__all__ = ["LoweredModel", "DrawInputs", "lower_model", "lower_draws", "CERTAIN_EXIT_RATE", "MAX_COHORT"]
+
+CERTAIN_EXIT_RATE = 700.0
+MAX_COHORT = 1_000_000
+
+
+@dataclass(frozen=True)
+class LoweredModel:
+    """Draw-independent arrays of one programme (see the kernel for their use)."""
+
+    n_exits: np.ndarray        # [S] int64
+    exit_dest: np.ndarray      # [S, K] int64
+    base_rate: np.ndarray      # [G, S, K, Dd] float64, cause-specific monthly rates by duration
+    rule_after: np.ndarray     # [S] int64, -1: no rule
+    rule_dest: np.ndarray      # [S] int64
+    is_benefit: np.ndarray     # [S] bool
+    clock_edges: np.ndarray    # [B-1] int64
+    clock_reset: int
+    entry_state: np.ndarray    # [G] int64
+    entry_duration: np.ndarray  # [G] int64
+    entry_clock: np.ndarray    # [G] int64
+    intake_cdf: np.ndarray     # [M] float64, cumulative share of intake by month
+    effect_of: np.ndarray      # [S, K] int64, effect index or -1
+    measure_kind: np.ndarray   # [Q] int64
+    measure_mask: np.ndarray   # [Q] uint64, bit s set if state s counts
+    measure_months: np.ndarray  # [Q] int64: run length / month / window
+    measure_window: np.ndarray  # [Q] int64: start window of a run (-1: none)
+    horizon: int
+
+    @property
+    def n_states(self) -> int:
+        return len(self.n_exits)
+
+    @property
+    def max_exits(self) -> int:
+        return self.exit_dest.shape[1]
+
+
+@dataclass(frozen=True)
+class DrawInputs:
+    """Per-draw arrays; axis 0 is the draw."""
+
+    n_participants: np.ndarray  # [D] int64
+    rate_scale: np.ndarray      # [D, S, K] float64
+    effect_mult: np.ndarray     # [D, E, T] float64
+    const_from: np.ndarray      # [D] int64: effect multipliers constant from this month since enrolment on
+    values: dict                # path -> [D] array actually used (for the results)
+
+
+def _rates(probabilities: np.ndarray, axis: int) -> np.ndarray:
+    """Cause-specific rates from competing monthly probabilities (exits along ``axis``)."""
+    total = probabilities.sum(axis=axis, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total_rate = np.where(total >= 1.0, CERTAIN_EXIT_RATE, -np.log1p(-np.minimum(total, 1.0)))
+        return np.where(total > 0, total_rate * probabilities / total, 0.0)
+
+
+def _measure_months(measure) -> int:
+    """The measure's month parameter: run length, month of observation, or window."""
+    return getattr(measure, ("months", "month", "within_months")[measure.kind])
+
+
+def lower_model(programme: Programme) -> LoweredModel:
+    """Arrays that describe ``programme``'s trajectory model.
+
+    Examples
+    --------
+    >>> from sirisk.scenarios.reference_model import reference_programme
+    >>> m = lower_model(reference_programme(participants=300, horizon_months=60))
+    >>> m.n_exits.tolist(), m.exit_dest[0].tolist()
+    ([2, 1, 0], [1, 2])
+    """
+    p = programme
+    S, T = len(p.states), p.horizon_months
+    groups = p.cohort.subgroups
+    G = len(groups)
+    names = p.state_names
+    # Exits per state: every target that any subgroup's table names.
+    exits = [[] for _ in range(S)]
+    for t in p.transitions:
+        s, dst = names.index(t.source), names.index(t.target)
+        if dst not in exits[s]:
+            exits[s].append(dst)
+    for s in range(S):
+        exits[s].sort()
+    K = max(1, max(len(e) for e in exits))
+    n_exits = np.array([len(e) for e in exits], dtype=np.int64)
+    exit_dest = np.full((S, K), -1, dtype=np.int64)
+    for s, e in enumerate(exits):
+        exit_dest[s, :len(e)] = e
+    # Durations reachable: entry duration + months in the horizon.
+    Dd = int(max(g.entry_duration_months for g in groups)) + T + 1
+    prob = np.zeros((G, S, K, Dd))
+    durations = np.arange(Dd)
+    for gi, g in enumerate(groups):
+        for s in range(S):
+            for table in p.tables_from(names[s], g.name):
+                k = exits[s].index(names.index(table.target))
+                band = np.searchsorted(np.array(table.band_starts), durations, side="right") - 1
+                prob[gi, s, k] = np.array(table.probabilities)[band]
+    base_rate = _rates(prob, axis=2)
+
+    rule_after = np.full(S, -1, dtype=np.int64)
+    rule_dest = np.full(S, -1, dtype=np.int64)
+    for r in p.rules:
+        rule_after[names.index(r.source)] = r.after_months
+        rule_dest[names.index(r.source)] = names.index(r.target)
+
+    effect_of = np.full((S, K), -1, dtype=np.int64)
+    for ei, e in enumerate(p.effects):
+        for src, dst in e.transitions:
+            s = names.index(src)
+            effect_of[s, exits[s].index(names.index(dst))] = ei
+
+    cum = np.cumsum(p.cohort.intake)
+    intake_cdf = cum / cum[-1]
+
+    Q = len(p.measures)
+    measure_mask = np.zeros(Q, dtype=np.uint64)
+    for q, m in enumerate(p.measures):
+        bits = np.flatnonzero(p.measure_mask(m)).astype(np.uint64)
+        measure_mask[q] = np.bitwise_or.reduce(np.left_shift(np.uint64(1), bits)) if len(bits) else np.uint64(0)
+    return LoweredModel(
+        n_exits=n_exits, exit_dest=exit_dest, base_rate=base_rate,
+        rule_after=rule_after, rule_dest=rule_dest,
+        is_benefit=np.array([s.benefit for s in p.states], dtype=np.bool_),
+        clock_edges=np.array(p.benefit_clock.band_edges_months, dtype=np.int64),
+        clock_reset=int(p.benefit_clock.reset_after_months_off),
+        entry_state=np.array([names.index(g.entry_state) for g in groups], dtype=np.int64),
+        entry_duration=np.array([g.entry_duration_months for g in groups], dtype=np.int64),
+        entry_clock=np.array([p.entry_clock_months(g) for g in groups], dtype=np.int64),
+        intake_cdf=intake_cdf.astype(np.float64),
+        effect_of=effect_of,
+        measure_kind=np.array([m.kind for m in p.measures], dtype=np.int64),
+        measure_mask=measure_mask,
+        measure_months=np.array([_measure_months(m) for m in p.measures], dtype=np.int64),
+        measure_window=np.array([m.window if m.kind == 0 else -1 for m in p.measures], dtype=np.int64),
+        horizon=T,
+    )
+
+
+# -- per-draw values ----------------------------------------------------------
+
+_INTEGER_PARAMS = ("cohort.size", "lock_in_months", "ramp_up_months", "full_effect_months", "fade_out_months")
+
+
+def _check_values(programme: Programme, path: str, values, n_draws: int) -> np.ndarray:
+    where = f"programme {programme.name!r}: parameter {path!r}"
+    arr = np.asarray(values)
+    if arr.ndim == 0:
+        arr = np.full(n_draws, arr)
+    if arr.shape != (n_draws,):
+        raise SpecError(f"{where}: shape is {arr.shape}; needs one value per draw, shape ({n_draws},)")
+    if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
+        raise SpecError(f"{where}: dtype is {arr.dtype}; values must be real numbers")
+    arr = arr.astype(np.float64)
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SpecError(f"{where}: value at draw {i} is {arr[i]!r}; values must be finite")
+    if path.endswith(_INTEGER_PARAMS):
+        frac = arr != np.round(arr)
+        if frac.any():
+            i = int(np.flatnonzero(frac)[0])
+            raise SpecError(f"{where}: value at draw {i} is {arr[i]!r}; must be a whole number")
+    if path.endswith("hazard_ratio"):
+        rule, bad = "a hazard ratio must be > 0", arr <= 0
+    elif path == "cohort.size":
+        rule, bad = f"a cohort size must lie in [0, {MAX_COHORT}]", (arr < 0) | (arr > MAX_COHORT)
+    else:
+        rule, bad = "must be >= 0", arr < 0
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise SpecError(f"{where}: value at draw {i} is {arr[i]!r}; {rule}")
+    return arr
+
+
+def lower_draws(programme: Programme, model: LoweredModel, n_draws: int,
+                parameters: Mapping[str, object] | None = None) -> DrawInputs:
+    """Per-draw arrays from a mapping ``parameter path -> values`` (one per draw).
+
+    Parameters not named keep the programme's value in every draw.
+
+    Examples
+    --------
+    >>> from sirisk.scenarios.reference_model import reference_programme
+    >>> p = reference_programme(participants=10, horizon_months=12)
+    >>> d = lower_draws(p, lower_model(p), 3, {"effects.effect.hazard_ratio": [1.0, 1.2, 0.9]})
+    >>> d.effect_mult[:, 0, 0].tolist()
+    [1.0, 1.2, 0.9]
+    >>> lower_draws(p, lower_model(p), 3, {"effects.effect.hazard_ratio": [1.0, -1.0, 0.9]})
+    Traceback (most recent call last):
+    ...
+    sirisk.errors.SpecError: programme 'reference': parameter 'effects.effect.hazard_ratio': value at draw 1 is -1.0; a hazard ratio must be > 0
+    """
+    parameters = dict(parameters or {})
+    known = programme.parameter_paths
+    for path in parameters:
+        if path not in known:
+            raise SpecError(f"programme {programme.name!r}: parameter path is {path!r}; "
+                            f"must be one of {', '.join(known)}")
+    values = {path: _check_values(programme, path, v, n_draws) for path, v in parameters.items()}
+
+    D, S, K, T = n_draws, model.n_states, model.max_exits, model.horizon
+    n = values.get("cohort.size", np.full(D, programme.cohort.size)).astype(np.int64)
+
+    rate_scale = np.ones((D, S, K))
+    names = programme.state_names
+    for path, arr in values.items():
+        if path.startswith("hazards."):
+            src, dst = path[len("hazards."):-len(".scale")].split("->")
+            s = names.index(src)
+            k = int(np.flatnonzero(model.exit_dest[s] == names.index(dst))[0])
+            rate_scale[:, s, k] = arr
+
+    E = max(1, len(programme.effects))
+    effect_mult = np.ones((D, E, T))
+    for ei, e in enumerate(programme.effects):
+        def get(field, default):
+            return values.get(f"effects.{e.name}.{field}", np.full(D, default, dtype=np.float64))
+        effect_mult[:, ei, :] = effect_multipliers(
+            T,
+            hazard_ratio=get("hazard_ratio", e.hazard_ratio),
+            lock_in_hazard_ratio=get("lock_in_hazard_ratio", e.lock_in_hazard_ratio),
+            lock_in_months=get("lock_in_months", e.lock_in_months).astype(np.int64),
+            ramp_up_months=get("ramp_up_months", e.ramp_up_months).astype(np.int64),
+            full_effect_months=get("full_effect_months",
+                                   -1 if e.full_effect_months is None else e.full_effect_months).astype(np.int64),
+            fade_out_months=get("fade_out_months", e.fade_out_months).astype(np.int64),
+            profile=e.profile,
+        )
+    # First month since enrolment from which no multiplier changes any more.
+    differs = np.any(effect_mult != effect_mult[:, :, -1:], axis=1)  # [D, T]
+    last_diff = np.where(differs.any(axis=1), T - 1 - np.argmax(differs[:, ::-1], axis=1), -1)
+    const_from = (last_diff + 1).astype(np.int64)
+    return DrawInputs(n_participants=n, rate_scale=rate_scale, effect_mult=effect_mult,
+                      const_from=const_from, values=values)

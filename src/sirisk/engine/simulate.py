@@ -1,0 +1,186 @@
+"""Public entry point of the engine: :func:`simulate`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
+
+import numba
+import numpy as np
+import xarray as xr
+
+from .. import _versions
+from ..errors import SpecError
+from ..model.programme import Programme
+from .kernel import simulate_draws
+from .lowering import DrawInputs, LoweredModel, lower_draws, lower_model
+from .random import seed_sequence, stream_keys
+
+__all__ = ["simulate", "ARMS"]
+
+ARMS = ("treated", "counterfactual", "control")
+
+
+def _draw_ids(draws) -> np.ndarray:
+    if isinstance(draws, range):
+        if draws.step != 1 or draws.start < 0 or len(draws) == 0:
+            raise SpecError(f"draws is {draws!r}; a range of draws must be non-empty, start at >= 0 and step by 1")
+        return np.arange(draws.start, draws.stop, dtype=np.int64)
+    if isinstance(draws, (int, np.integer)) and not isinstance(draws, bool) and draws >= 1:
+        return np.arange(int(draws), dtype=np.int64)
+    raise SpecError(f"draws is {draws!r}; give a positive number of draws or a range of draw indices")
+
+
+def _arms(programme: Programme, arms) -> tuple[str, ...]:
+    if isinstance(arms, str):
+        arms = (arms,)
+    arms = tuple(arms)
+    for a in arms:
+        if a not in ARMS:
+            raise SpecError(f"arms contains {a!r}; each arm must be one of {ARMS}")
+    if not arms or len(set(arms)) != len(arms):
+        raise SpecError(f"arms is {arms!r}; name each arm at most once, at least one")
+    return tuple(a for a in ARMS if a in arms)
+
+
+@contextmanager
+def _threads(threads):
+    if threads is None:
+        yield
+        return
+    top = numba.config.NUMBA_NUM_THREADS
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= top:
+        raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (numba's thread pool)")
+    before = numba.get_num_threads()
+    numba.set_num_threads(int(threads))
+    try:
+        yield
+    finally:
+        numba.set_num_threads(before)
+
+
+def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, keys: np.ndarray,
+               draw_ids: np.ndarray, arms: Sequence[str]) -> dict[str, np.ndarray]:
+    """Allocate outputs and run the kernel; return the raw arrays."""
+    D, T = len(draw_ids), model.horizon
+    S, B, Q = model.n_states, len(model.clock_edges) + 1, len(model.measure_kind)
+    n_control = programme.control_size if "control" in arms else 0
+    N = int(max(inputs.n_participants.max(initial=0), n_control, 1))
+    arm_slot = np.array([arms.index(a) if a in arms else -1 for a in ARMS], dtype=np.int64)
+    group_of = programme.cohort.subgroup_of_participants(N)
+    occupancy = np.zeros((D, len(arms), T, S, B), dtype=np.int32)
+    records = np.empty((D, len(arms), N, Q), dtype=np.int16)
+    entry_month = np.empty((D, len(arms), N), dtype=np.int16)
+    simulate_draws(
+        keys, draw_ids, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
+        model.rule_after, model.rule_dest, model.is_benefit, model.clock_edges, np.int64(model.clock_reset),
+        group_of, model.entry_state, model.entry_duration, model.entry_clock, model.intake_cdf, model.effect_of,
+        model.measure_kind, model.measure_mask, model.measure_months, model.measure_window,
+        inputs.n_participants, inputs.rate_scale, inputs.effect_mult, inputs.const_from,
+        occupancy, records, entry_month)
+    return {"occupancy": occupancy, "records": records, "entry_month": entry_month}
+
+
+def simulate(programme: Programme, draws: int | range = 1000, *, rng=None,
+             parameters: Mapping[str, object] | None = None, arms: Sequence[str] = ARMS,
+             threads: int | None = None) -> xr.Dataset:
+    """Simulate the participants' monthly paths for many parameter draws.
+
+    Parameters
+    ----------
+    programme : Programme
+    draws : int or range
+        Number of draws, or a range of global draw indices. Draw ``k`` gives
+        the same result whether it is simulated alone, in a batch or in one
+        call with all others.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the run (keyword only). ``None`` takes fresh entropy, which is
+        recorded in the result's attrs so that the run can be repeated.
+    parameters : mapping of str to array_like, optional
+        Values per draw for any of ``programme.parameter_paths`` (one value
+        per draw, or a scalar), e.g. sampled by the uncertainty layer.
+    arms : sequence of {"treated", "counterfactual", "control"}
+        Arms to simulate. Treated and counterfactual share random numbers;
+        the control group (``programme.control_size`` people) has its own.
+    threads : int, optional
+        Threads for this call (default: numba's current setting). Results do
+        not depend on it.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``occupancy(draw, arm, month, state, clock_band)``: people in each
+        state per month, benefit states split by benefit-clock band (other
+        states in the first band); ``person_measure(draw, arm,
+        participant, measure)``: person-level measures (see :mod:`sirisk.model.measures`);
+        ``entry_month(draw, arm, participant)``: -1 if not enrolled in the
+        draw; ``enrolled(draw, arm)``; ``parameter_value(draw, parameter)``: the
+        per-draw values used. Seed and library versions are in ``attrs``.
+
+    Examples
+    --------
+    >>> from sirisk.scenarios.reference_model import reference_programme
+    >>> ds = simulate(reference_programme(participants=50, horizon_months=24), draws=20, rng=1)
+    >>> ds.occupancy.dims
+    ('draw', 'arm', 'month', 'state', 'clock_band')
+    >>> bool((ds.occupancy.sum(["state", "clock_band"]).isel(month=-1) == ds.enrolled).all())
+    True
+    """
+    if not isinstance(programme, Programme):
+        raise SpecError(f"programme is {type(programme).__name__}; must be a sirisk.Programme")
+    draw_ids = _draw_ids(draws)
+    arms = _arms(programme, arms)
+    seq = seed_sequence(rng)
+    keys = stream_keys(seq)
+    model = lower_model(programme)
+    inputs = lower_draws(programme, model, len(draw_ids), parameters)
+    with _threads(threads):
+        raw = run_kernel(programme, model, inputs, keys, draw_ids, arms)
+    return _dataset(programme, raw, inputs, draw_ids, arms, seq)
+
+
+def _dataset(programme, raw, inputs, draw_ids, arms, seq) -> xr.Dataset:
+    entry = raw["entry_month"]
+    D, A, N = entry.shape
+    paths = sorted(inputs.values)
+    ds = xr.Dataset(
+        data_vars={
+            "occupancy": (("draw", "arm", "month", "state", "clock_band"), raw["occupancy"],
+                          {"units": "persons", "long_name": "people in state during month",
+                           "description": "benefit states split by public-benefit clock band; "
+                                          "other states are counted in the first band"}),
+            "person_measure": (("draw", "arm", "participant", "measure"), raw["records"],
+                        {"units": "months since enrolment (count for MonthsIn)",
+                         "description": "person-level measure; -1: not reached within the horizon "
+                                        "or not enrolled"}),
+            "entry_month": (("draw", "arm", "participant"), entry,
+                            {"units": "programme month", "description": "-1: not enrolled in this draw"}),
+            "enrolled": (("draw", "arm"), (entry >= 0).sum(axis=2).astype(np.int32), {"units": "persons"}),
+            "parameter_value": (("draw", "parameter"),
+                          np.stack([inputs.values[p] for p in paths], axis=1) if paths else np.empty((D, 0)),
+                          {"description": "per-draw parameter values given to the engine"}),
+        },
+        coords={
+            "draw": draw_ids,
+            "arm": list(arms),
+            "month": np.arange(programme.horizon_months),
+            "state": list(programme.state_names),
+            "benefit": ("state", np.array([s.benefit for s in programme.states])),
+            "clock_band": list(programme.benefit_clock.band_labels),
+            "participant": np.arange(N),
+            "measure": [m.name for m in programme.measures],
+            "measure_kind": ("measure", [type(m).__name__ for m in programme.measures]),
+            "parameter": paths,
+        },
+        attrs={
+            "programme": programme.name,
+            "horizon_months": programme.horizon_months,
+            "benefit_clock_reset_after_months_off": programme.benefit_clock.reset_after_months_off,
+            "seed_entropy": str(seq.entropy),
+            "seed_spawn_key": str(tuple(seq.spawn_key)),
+            **_versions.versions(),
+        },
+    )
+    ds["month"].attrs["units"] = "months since the start of intake"
+    ds["clock_band"].attrs["units"] = "months on public benefit in the current period"
+    return ds

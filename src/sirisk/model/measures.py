@@ -1,0 +1,124 @@
+"""Person-level measures the engine records for outcome contracts.
+
+Full trajectories are never stored. Instead, for every participant the engine
+records one small integer per measure, enough to decide a person-level
+outcome trigger and when it happened. Months are counted from enrolment
+(``tau = 0`` is the month of enrolment); ``-1`` means "not reached within the
+simulated horizon" (censoring can be told from the participant's entry month,
+which the results carry too).
+
+``states`` may be a sequence of state names, or ``"on_benefit"`` /
+``"off_benefit"`` for all benefit / non-benefit states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import _checks
+
+__all__ = ["Sustained", "InStatesAt", "MonthsIn", "STATE_SETS"]
+
+STATE_SETS = ("on_benefit", "off_benefit")
+
+
+def _states(where, value):
+    if isinstance(value, str):
+        if value in STATE_SETS:
+            return value
+        value = (value,)
+    value = _checks.as_tuple(where, "states", value)
+    if not value:
+        raise _checks.fail(where, "states", value, "name at least one state")
+    return tuple(_checks.name(where, "states", s) for s in value)
+
+
+@dataclass(frozen=True)
+class Sustained:
+    """Month (since enrolment) in which a person completes ``months`` consecutive months in ``states``.
+
+    The run must start within ``start_within_months`` of enrolment (e.g. "3
+    consecutive months in employment or education, starting within 24 months").
+    Moves between states of the set do not break a run. Recorded value: the
+    month of the run's last required month, or -1.
+
+    Examples
+    --------
+    >>> Sustained("job3", states=("employed", "education"), months=3, start_within_months=24)
+    Sustained(name='job3', states=('employed', 'education'), months=3, start_within_months=24)
+    """
+
+    name: str
+    states: tuple[str, ...] | str
+    months: int = 1
+    start_within_months: int | None = None
+
+    kind = 0
+
+    def __post_init__(self):
+        _checks.name("measure", "name", self.name)
+        where = f"measure {self.name!r}"
+        object.__setattr__(self, "states", _states(where, self.states))
+        _checks.integer(where, "months", self.months, minimum=1)
+        if self.start_within_months is not None:
+            _checks.integer(where, "start_within_months", self.start_within_months, minimum=1)
+
+    @property
+    def window(self) -> int:
+        return -1 if self.start_within_months is None else self.start_within_months
+
+
+@dataclass(frozen=True)
+class InStatesAt:
+    """Whether a person is in ``states`` in month ``month`` after enrolment.
+
+    Recorded value: ``month`` if so, else -1 (e.g. "off all benefits at month 12").
+
+    Examples
+    --------
+    >>> InStatesAt("self_support_12", states="off_benefit", month=12)
+    InStatesAt(name='self_support_12', states='off_benefit', month=12)
+    """
+
+    name: str
+    states: tuple[str, ...] | str
+    month: int
+
+    kind = 1
+
+    def __post_init__(self):
+        _checks.name("measure", "name", self.name)
+        where = f"measure {self.name!r}"
+        object.__setattr__(self, "states", _states(where, self.states))
+        _checks.integer(where, "month", self.month, minimum=0)
+
+    @property
+    def window(self) -> int:
+        return self.month
+
+
+@dataclass(frozen=True)
+class MonthsIn:
+    """Number of months in ``states`` during the first ``within_months`` after enrolment.
+
+    Examples
+    --------
+    >>> MonthsIn("employed_months_24", states=["employed"], within_months=24)
+    MonthsIn(name='employed_months_24', states=('employed',), within_months=24)
+    """
+
+    name: str
+    states: tuple[str, ...] | str
+    within_months: int
+
+    kind = 2
+
+    def __post_init__(self):
+        _checks.name("measure", "name", self.name)
+        where = f"measure {self.name!r}"
+        object.__setattr__(self, "states", _states(where, self.states))
+        _checks.integer(where, "within_months", self.within_months, minimum=1)
+
+    @property
+    def window(self) -> int:
+        return self.within_months
