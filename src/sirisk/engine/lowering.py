@@ -186,12 +186,12 @@ def _check_values(programme: Programme, path: str, values, n_draws: int) -> np.n
     bad = ~np.isfinite(arr)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise SpecError(f"{where}: value at draw {i} is {arr[i]!r}; values must be finite")
+        raise SpecError(f"{where}: value at draw {i} is {arr[i].item()!r}; values must be finite")
     if path.endswith(_INTEGER_PARAMS):
         frac = arr != np.round(arr)
         if frac.any():
             i = int(np.flatnonzero(frac)[0])
-            raise SpecError(f"{where}: value at draw {i} is {arr[i]!r}; must be a whole number")
+            raise SpecError(f"{where}: value at draw {i} is {arr[i].item()!r}; must be a whole number")
     if path.endswith("hazard_ratio"):
         rule, bad = "a hazard ratio must be > 0", arr <= 0
     elif path == "cohort.size":
@@ -200,7 +200,7 @@ def _check_values(programme: Programme, path: str, values, n_draws: int) -> np.n
         rule, bad = "must be >= 0", arr < 0
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise SpecError(f"{where}: value at draw {i} is {arr[i]!r}; {rule}")
+        raise SpecError(f"{where}: value at draw {i} is {arr[i].item()!r}; {rule}")
     return arr
 
 

@@ -50,7 +50,7 @@ def _threads(threads):
         return
     top = numba.config.NUMBA_NUM_THREADS
     if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= top:
-        raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (numba's thread pool)")
+        raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (the threads available)")
     before = numba.get_num_threads()
     numba.set_num_threads(int(threads))
     try:
