@@ -11,7 +11,9 @@ the first month whose cumulative exit rate since the spell began reaches
 ends it first. The destination is chosen in proportion to the cause-specific
 rates in the exit month.
 
-Cumulative rate tables per draw and arm make the walk a scan over one array.
+Cumulative rate tables per draw and arm turn the walk into a search in one
+non-decreasing array (a check of the spell's last possible month, then
+bisection), so a spell costs O(log length), not O(length).
 Only while the treated arm's effect multiplier still changes with months
 since enrolment (lock-in, ramp-up, fade-out) does the kernel add rates month
 by month.
@@ -34,12 +36,13 @@ from numba import njit, prange
 
 from .random import next_uniform, stream_start
 
-__all__ = ["simulate_draws"]
+__all__ = ["simulate_draws", "effect_multipliers"]
 
 _NEVER = np.int64(1) << np.int64(40)
+_CHUNK = 16  # draws per parallel work item
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _entry_months(n, cdf, out):
     """Enrolment month of participants 0..n-1 under the intake shape ``cdf``."""
     m = 0
@@ -47,6 +50,47 @@ def _entry_months(n, cdf, out):
         while m < cdf.shape[0] - 1 and np.floor(n * cdf[m] + 0.5) <= i:
             m += 1
         out[i] = m
+
+
+@njit(cache=True, inline="always")
+def effect_multipliers(params, profile, profile_len, mult):
+    """Fill mult[effect, tau] from one draw's effect parameters; return the month they stop changing.
+
+    ``params[e]`` holds hazard ratio, lock-in hazard ratio, lock-in months,
+    ramp-up months, full-effect months (< 0: for ever) and fade-out months;
+    ``profile[e, :profile_len[e]]`` explicit weights (length 0: none). The
+    formula is documented at :class:`sirisk.Effect`, whose numpy version the
+    tests compare with this one.
+    """
+    E, T = mult.shape
+    for e in range(E):
+        log_hr = np.log(params[e, 0])
+        lock = np.int64(params[e, 2])
+        ramp = np.int64(params[e, 3])
+        full = np.int64(params[e, 4])
+        fade = np.int64(params[e, 5])
+        for tau in range(T):
+            u = tau - lock
+            if u < 0:
+                mult[e, tau] = params[e, 1]
+                continue
+            if profile_len[e] > 0:
+                w = profile[e, min(u, profile_len[e] - 1)]
+            elif full >= 0 and u - ramp - full >= 0:
+                w = min(max((fade - (u - ramp - full)) / (fade + 1.0), 0.0), 1.0)
+            else:
+                w = min((u + 1.0) / (ramp + 1.0), 1.0)
+            mult[e, tau] = np.exp(log_hr * w)
+    const_from = T - 1
+    while const_from > 0:
+        same = True
+        for e in range(E):
+            if mult[e, const_from - 1] != mult[e, T - 1]:
+                same = False
+        if not same:
+            break
+        const_from -= 1
+    return const_from
 
 
 @njit(cache=True)
@@ -68,7 +112,7 @@ def _cumulative_rates(base_rate, scale, mult_now, effect_of, use_effect, cum):
                 cum[g, s, d + 1] = acc
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _record_spell(s, t0, length, clock, T, is_benefit, clock_edges, occ):
     """Add a spell to the occupancy difference array occ[month, state, clock band]."""
     if not is_benefit[s]:
@@ -87,7 +131,7 @@ def _record_spell(s, t0, length, clock, T, is_benefit, clock_edges, occ):
                 occ[t0 + i1, s, b] -= 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _update_measures(s, t0, length, entry, kind, mask, months, window, run_start, rec):
     for q in range(kind.shape[0]):
         inside = (mask[q] >> np.uint64(s)) & np.uint64(1)
@@ -113,7 +157,7 @@ def _update_measures(s, t0, length, entry, kind, mask, months, window, run_start
                     rec[q] += hi - lo
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest,
                      is_benefit, clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
                      mult, const_from, cum, m_kind, m_mask, m_months, m_window, run_start, occ, rec):
@@ -154,14 +198,19 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                         length = i + 1
                         break
                     i += 1
-            if not exited:
+            if not exited and i < lim:
+                # cum is non-decreasing: test the last possible month, then bisect.
                 target = threshold - acc + cum[g, s, d + i]
-                while i < lim:
-                    if cum[g, s, d + i + 1] >= target:
-                        exited = True
-                        length = i + 1
-                        break
-                    i += 1
+                if cum[g, s, d + lim] >= target:
+                    hi = lim - 1
+                    while i < hi:
+                        mid = (i + hi) >> 1
+                        if cum[g, s, d + mid + 1] >= target:
+                            hi = mid
+                        else:
+                            i = mid + 1
+                    exited = True
+                    length = i + 1
         dest = -1
         if exited:
             dd = d + length - 1
@@ -206,7 +255,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
 def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base_rate, rule_after, rule_dest,
                    is_benefit, clock_edges, clock_reset, group_of, entry_state, entry_duration, entry_clock,
                    intake_cdf, effect_of, m_kind, m_mask, m_months, m_window,
-                   n_participants, rate_scale, effect_mult, const_from,
+                   n_participants, rate_scale, effect_params, effect_profile, profile_len,
                    occupancy, records, entry_month):
     """Simulate all draws; fill the output arrays in place.
 
@@ -230,40 +279,45 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     T = occupancy.shape[2]
     N = entry_month.shape[2]
     Q = m_kind.shape[0]
-    for j in prange(D):
-        draw = draw_ids[j]
-        scale = rate_scale[j]
-        mult = effect_mult[j]
+    E = effect_params.shape[1]
+    n_chunks = (D + _CHUNK - 1) // _CHUNK
+    for c in prange(n_chunks):
+        # Scratch per chunk of draws, fully rewritten for every draw: results cannot depend on the chunking.
+        mult = np.empty((E, T))
         cum_plain = np.empty((G, S, Dd + 1))
         cum_effect = np.empty((G, S, Dd + 1))
-        _cumulative_rates(base_rate, scale, mult[:, const_from[j]], effect_of, False, cum_plain)
-        _cumulative_rates(base_rate, scale, mult[:, const_from[j]], effect_of, True, cum_effect)
         run_start = np.empty(Q, dtype=np.int64)
         entries = np.empty(N, dtype=np.int64)
-        entry_month[j] = -1
-        for a in range(arm_slot.shape[0]):
-            slot = arm_slot[a]
-            if slot < 0:
-                continue
-            control = a == 2
-            n = n_control if control else n_participants[j]
-            _entry_months(n, intake_cdf, entries)
-            key = keys[1] if control else keys[0]
-            use_effect = a == 0
-            cum = cum_effect if use_effect else cum_plain
-            occ = occupancy[j, slot]
-            for i in range(n):
-                entry_month[j, slot, i] = entries[i]
-                _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, use_effect,
-                                 n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
-                                 clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                                 mult, const_from[j], cum, m_kind, m_mask, m_months, m_window, run_start,
-                                 occ, records[j, slot, i])
-            for i in range(n, N):
-                for q in range(Q):
-                    records[j, slot, i, q] = 0 if m_kind[q] == 2 else -1
-            # Difference array -> occupancy.
-            for t in range(1, T):
-                for s in range(S):
-                    for b in range(occ.shape[2]):
-                        occ[t, s, b] += occ[t - 1, s, b]
+        for j in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):
+            draw = draw_ids[j]
+            scale = rate_scale[j]
+            const_from = effect_multipliers(effect_params[j], effect_profile, profile_len, mult)
+            _cumulative_rates(base_rate, scale, mult[:, const_from], effect_of, False, cum_plain)
+            _cumulative_rates(base_rate, scale, mult[:, const_from], effect_of, True, cum_effect)
+            entry_month[j] = -1
+            for a in range(arm_slot.shape[0]):
+                slot = arm_slot[a]
+                if slot < 0:
+                    continue
+                control = a == 2
+                n = n_control if control else n_participants[j]
+                _entry_months(n, intake_cdf, entries)
+                key = keys[1] if control else keys[0]
+                use_effect = a == 0
+                cum = cum_effect if use_effect else cum_plain
+                occ = occupancy[j, slot]
+                for i in range(n):
+                    entry_month[j, slot, i] = entries[i]
+                    _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, use_effect,
+                                     n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
+                                     clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
+                                     mult, const_from, cum, m_kind, m_mask, m_months, m_window, run_start,
+                                     occ, records[j, slot, i])
+                for i in range(n, N):
+                    for q in range(Q):
+                        records[j, slot, i, q] = 0 if m_kind[q] == 2 else -1
+                # Difference array -> occupancy.
+                for t in range(1, T):
+                    for s in range(S):
+                        for b in range(occ.shape[2]):
+                            occ[t, s, b] += occ[t - 1, s, b]

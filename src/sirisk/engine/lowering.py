@@ -24,7 +24,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SpecError
-from ..model.effect import effect_multipliers
 from ..model.programme import Programme
 
 __all__ = ["LoweredModel", "DrawInputs", "lower_model", "lower_draws", "CERTAIN_EXIT_RATE", "MAX_COHORT"]
@@ -71,8 +70,9 @@ class DrawInputs:
 
     n_participants: np.ndarray  # [D] int64
     rate_scale: np.ndarray      # [D, S, K] float64
-    effect_mult: np.ndarray     # [D, E, T] float64
-    const_from: np.ndarray      # [D] int64: effect multipliers constant from this month since enrolment on
+    effect_params: np.ndarray   # [D, E, 6] float64: see kernel.effect_multipliers
+    effect_profile: np.ndarray  # [E, W] float64: explicit weights, padded
+    profile_len: np.ndarray     # [E] int64: 0 if the effect has no explicit profile
     values: dict                # path -> [D] array actually used (for the results)
 
 
@@ -170,6 +170,8 @@ def lower_model(programme: Programme) -> LoweredModel:
 
 # -- per-draw values ----------------------------------------------------------
 
+_EFFECT_FIELDS = ("hazard_ratio", "lock_in_hazard_ratio", "lock_in_months", "ramp_up_months",
+                  "full_effect_months", "fade_out_months")
 _INTEGER_PARAMS = ("cohort.size", "lock_in_months", "ramp_up_months", "full_effect_months", "fade_out_months")
 
 
@@ -215,7 +217,7 @@ def lower_draws(programme: Programme, model: LoweredModel, n_draws: int,
     >>> from sirisk.scenarios.reference_model import reference_programme
     >>> p = reference_programme(participants=10, horizon_months=12)
     >>> d = lower_draws(p, lower_model(p), 3, {"effects.effect.hazard_ratio": [1.0, 1.2, 0.9]})
-    >>> d.effect_mult[:, 0, 0].tolist()
+    >>> d.effect_params[:, 0, 0].tolist()
     [1.0, 1.2, 0.9]
     >>> lower_draws(p, lower_model(p), 3, {"effects.effect.hazard_ratio": [1.0, -1.0, 0.9]})
     Traceback (most recent call last):
@@ -243,24 +245,19 @@ def lower_draws(programme: Programme, model: LoweredModel, n_draws: int,
             rate_scale[:, s, k] = arr
 
     E = max(1, len(programme.effects))
-    effect_mult = np.ones((D, E, T))
+    effect_params = np.zeros((D, E, 6))
+    effect_params[:, :, :2] = 1.0  # no effect: hazard ratio 1 everywhere
+    effect_params[:, :, 4] = -1
+    width = max([len(e.profile) for e in programme.effects if e.profile is not None] + [1])
+    effect_profile = np.zeros((E, width))
+    profile_len = np.zeros(E, dtype=np.int64)
     for ei, e in enumerate(programme.effects):
-        def get(field, default):
-            return values.get(f"effects.{e.name}.{field}", np.full(D, default, dtype=np.float64))
-        effect_mult[:, ei, :] = effect_multipliers(
-            T,
-            hazard_ratio=get("hazard_ratio", e.hazard_ratio),
-            lock_in_hazard_ratio=get("lock_in_hazard_ratio", e.lock_in_hazard_ratio),
-            lock_in_months=get("lock_in_months", e.lock_in_months).astype(np.int64),
-            ramp_up_months=get("ramp_up_months", e.ramp_up_months).astype(np.int64),
-            full_effect_months=get("full_effect_months",
-                                   -1 if e.full_effect_months is None else e.full_effect_months).astype(np.int64),
-            fade_out_months=get("fade_out_months", e.fade_out_months).astype(np.int64),
-            profile=e.profile,
-        )
-    # First month since enrolment from which no multiplier changes any more.
-    differs = np.any(effect_mult != effect_mult[:, :, -1:], axis=1)  # [D, T]
-    last_diff = np.where(differs.any(axis=1), T - 1 - np.argmax(differs[:, ::-1], axis=1), -1)
-    const_from = (last_diff + 1).astype(np.int64)
-    return DrawInputs(n_participants=n, rate_scale=rate_scale, effect_mult=effect_mult,
-                      const_from=const_from, values=values)
+        defaults = (e.hazard_ratio, e.lock_in_hazard_ratio, e.lock_in_months, e.ramp_up_months,
+                    -1 if e.full_effect_months is None else e.full_effect_months, e.fade_out_months)
+        for f, (field, default) in enumerate(zip(_EFFECT_FIELDS, defaults)):
+            effect_params[:, ei, f] = values.get(f"effects.{e.name}.{field}", default)
+        if e.profile is not None:
+            effect_profile[ei, :len(e.profile)] = e.profile
+            profile_len[ei] = len(e.profile)
+    return DrawInputs(n_participants=n, rate_scale=rate_scale, effect_params=effect_params,
+                      effect_profile=effect_profile, profile_len=profile_len, values=values)

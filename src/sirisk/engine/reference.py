@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 
+from .kernel import effect_multipliers
 from .lowering import lower_draws, lower_model
 from .random import py_next_uniform, py_stream_start
 from .simulate import ARMS
@@ -142,12 +143,14 @@ def reference_simulate(programme, draw_ids, keys, *, parameters=None, arms=ARMS)
     records = np.full((len(draw_ids), len(arms), N, Q), -1, dtype=np.int16)
     entry_month = np.full((len(draw_ids), len(arms), N), -1, dtype=np.int16)
     for j, draw in enumerate(draw_ids):
+        mult = np.empty((inputs.effect_params.shape[1], T))
+        const_from = effect_multipliers(inputs.effect_params[j], inputs.effect_profile, inputs.profile_len, mult)
         for slot, arm in enumerate(arms):
             n = n_control if arm == "control" else int(inputs.n_participants[j])
             key = int(keys[1] if arm == "control" else keys[0])
             for i, entry in enumerate(_entry_months(n, model.intake_cdf)):
                 path = _path(model, py_stream_start(key, int(draw), i), group_of[i], entry,
-                             inputs.rate_scale[j], inputs.effect_mult[j], int(inputs.const_from[j]),
+                             inputs.rate_scale[j], mult, int(const_from),
                              use_effect=arm == "treated")
                 for tau, (s, clock) in enumerate(path):
                     band = sum(clock >= e for e in model.clock_edges) if model.is_benefit[s] else 0
