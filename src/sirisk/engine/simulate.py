@@ -43,14 +43,20 @@ def _arms(programme: Programme, arms) -> tuple[str, ...]:
     return tuple(a for a in ARMS if a in arms)
 
 
+def check_threads(threads) -> None:
+    """Refuse a thread count outside 1 .. the threads available (None is allowed: the default)."""
+    top = numba.config.NUMBA_NUM_THREADS
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer))
+                                or not 1 <= threads <= top):
+        raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (the threads available)")
+
+
 @contextmanager
 def _threads(threads):
+    check_threads(threads)
     if threads is None:
         yield
         return
-    top = numba.config.NUMBA_NUM_THREADS
-    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= top:
-        raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (the threads available)")
     before = numba.get_num_threads()
     numba.set_num_threads(int(threads))
     try:
