@@ -24,24 +24,21 @@ __all__ = ["main"]
 SCENARIOS = ("reference",)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"is {text!r}; must be a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"is {value}; must be at least 1")
-    return value
+def _whole(minimum: int, rule: str):
+    """An argparse type: a whole number of at least ``minimum``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"is {text!r}; {rule}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"is {value}; {rule}")
+        return value
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"is {text!r}; must be a non-negative whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"is {value}; must be a non-negative whole number")
-    return value
+_positive = _whole(1, "must be a whole number of at least 1")
+_seed = _whole(0, "must be a non-negative whole number")
 
 
 class _Parser(argparse.ArgumentParser):

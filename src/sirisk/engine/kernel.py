@@ -93,6 +93,15 @@ def effect_multipliers(params, profile, profile_len, mult):
     return const_from
 
 
+@njit(cache=True, inline="always")
+def _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau):
+    """Monthly rate of exit k from state s at duration d (and months since enrolment tau)."""
+    r = base_rate[g, s, k, d] * scale[s, k]
+    if use_effect and effect_of[s, k] >= 0:
+        r *= mult[effect_of[s, k], tau]
+    return r
+
+
 @njit(cache=True)
 def _cumulative_rates(base_rate, scale, mult_now, effect_of, use_effect, cum):
     """cum[g, s, d] = sum of total exit rates over durations < d."""
@@ -188,10 +197,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                     dd = d + i
                     tot = 0.0
                     for k in range(n_exits[s]):
-                        r = base_rate[g, s, k, dd] * scale[s, k]
-                        if effect_of[s, k] >= 0:
-                            r *= mult[effect_of[s, k], tau0 + i]
-                        tot += r
+                        tot += _rate(base_rate, scale, g, s, k, dd, True, effect_of, mult, tau0 + i)
                     acc += tot
                     if acc >= threshold:
                         exited = True
@@ -217,16 +223,11 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
             tau = t - entry + length - 1
             tot = 0.0
             for k in range(n_exits[s]):
-                r = base_rate[g, s, k, dd] * scale[s, k]
-                if use_effect and effect_of[s, k] >= 0:
-                    r *= mult[effect_of[s, k], tau]
-                tot += r
+                tot += _rate(base_rate, scale, g, s, k, dd, use_effect, effect_of, mult, tau)
             pick = u2 * tot
             acc = 0.0
             for k in range(n_exits[s]):
-                r = base_rate[g, s, k, dd] * scale[s, k]
-                if use_effect and effect_of[s, k] >= 0:
-                    r *= mult[effect_of[s, k], tau]
+                r = _rate(base_rate, scale, g, s, k, dd, use_effect, effect_of, mult, tau)
                 if r > 0.0:
                     dest = exit_dest[s, k]  # last exit with a positive rate catches rounding
                     acc += r

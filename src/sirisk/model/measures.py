@@ -34,7 +34,24 @@ def _states(where, value):
 
 
 @dataclass(frozen=True)
-class Sustained:
+class _Measure:
+    """Common part: a name and a set of states."""
+
+    name: str
+    states: tuple[str, ...] | str
+
+    def _validate(self, **months_fields: int) -> None:
+        _checks.name("measure", "name", self.name)
+        where = f"measure {self.name!r}"
+        object.__setattr__(self, "states", _states(where, self.states))
+        for field, minimum in months_fields.items():
+            value = getattr(self, field)
+            if value is not None:
+                _checks.integer(where, field, value, minimum=minimum)
+
+
+@dataclass(frozen=True)
+class Sustained(_Measure):
     """Month (since enrolment) in which a person completes ``months`` consecutive months in ``states``.
 
     The run must start within ``start_within_months`` of enrolment (e.g. "3
@@ -48,20 +65,13 @@ class Sustained:
     Sustained(name='job3', states=('employed', 'education'), months=3, start_within_months=24)
     """
 
-    name: str
-    states: tuple[str, ...] | str
     months: int = 1
     start_within_months: int | None = None
 
     kind = 0
 
     def __post_init__(self):
-        _checks.name("measure", "name", self.name)
-        where = f"measure {self.name!r}"
-        object.__setattr__(self, "states", _states(where, self.states))
-        _checks.integer(where, "months", self.months, minimum=1)
-        if self.start_within_months is not None:
-            _checks.integer(where, "start_within_months", self.start_within_months, minimum=1)
+        self._validate(months=1, start_within_months=1)
 
     @property
     def window(self) -> int:
@@ -69,7 +79,7 @@ class Sustained:
 
 
 @dataclass(frozen=True)
-class InStatesAt:
+class InStatesAt(_Measure):
     """Whether a person is in ``states`` in month ``month`` after enrolment.
 
     Recorded value: ``month`` if so, else -1 (e.g. "off all benefits at month 12").
@@ -80,17 +90,12 @@ class InStatesAt:
     InStatesAt(name='self_support_12', states='off_benefit', month=12)
     """
 
-    name: str
-    states: tuple[str, ...] | str
-    month: int
+    month: int = 0
 
     kind = 1
 
     def __post_init__(self):
-        _checks.name("measure", "name", self.name)
-        where = f"measure {self.name!r}"
-        object.__setattr__(self, "states", _states(where, self.states))
-        _checks.integer(where, "month", self.month, minimum=0)
+        self._validate(month=0)
 
     @property
     def window(self) -> int:
@@ -98,7 +103,7 @@ class InStatesAt:
 
 
 @dataclass(frozen=True)
-class MonthsIn:
+class MonthsIn(_Measure):
     """Number of months in ``states`` during the first ``within_months`` after enrolment.
 
     Examples
@@ -107,17 +112,12 @@ class MonthsIn:
     MonthsIn(name='employed_months_24', states=('employed',), within_months=24)
     """
 
-    name: str
-    states: tuple[str, ...] | str
-    within_months: int
+    within_months: int = 12
 
     kind = 2
 
     def __post_init__(self):
-        _checks.name("measure", "name", self.name)
-        where = f"measure {self.name!r}"
-        object.__setattr__(self, "states", _states(where, self.states))
-        _checks.integer(where, "within_months", self.within_months, minimum=1)
+        self._validate(within_months=1)
 
     @property
     def window(self) -> int:
