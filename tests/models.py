@@ -53,3 +53,36 @@ def rich_programme(horizon_months=30, control_size=25, size=40, effect_hr=1.4):
         control_size=control_size,
     )
 
+
+
+def rich_deal(programme=None, mechanisms=None, guarantee_cap=5e6, **investor):
+    """The rich programme with a budget, costs, a contract using every mechanism, investor terms, guarantee."""
+    p = programme or rich_programme()
+    budget = sr.Budget([
+        sr.StateFlow("sick_pay", "municipality", 19_000, refundable=True, label="sygedagpenge"),
+        sr.StateFlow("jobafklaring", "municipality", 15_500, refundable=True, label="ressourceforloebsydelse"),
+        sr.StateFlow("cash_benefit", "municipality", 11_700, refundable=True, label="kontanthjaelp"),
+        sr.StateFlow("employed", "municipality", -7_000, label="municipal tax"),
+        sr.StateFlow("employed", "state", -9_000, label="state tax"),
+    ])
+    contract = sr.Contract(
+        outcomes=[sr.Outcome("job", "work_or_school_3"), sr.Outcome("self_support", "off_benefit_12"),
+                  sr.Outcome("work_months", "employed_months_24", at_least=6)],
+        mechanisms=mechanisms or [
+            sr.RateCard({"job": 60_000, "self_support": 40_000}, person_cap_dkk=80_000),
+            sr.Threshold("job", threshold=0.05, payment_dkk=300_000, cohorts=((0, 2), (3, 5)),
+                         measure_months=(18, 24), baseline=sr.Baseline("control_group"), fallback_month=28),
+            sr.GainShare(0.2, holder="municipality", pay_every_months=6),
+            sr.FixedFee(2_000, lag_months=1),
+        ],
+        cap_dkk=3e6,
+    )
+    terms = dict(commitment_dkk=2e6, return_cap_per_year=0.15, principal_floor_share=0.5)
+    terms.update(investor)
+    return sr.Deal(
+        programme=p, budget=budget,
+        costs=sr.ProgrammeCosts(per_enrolment_dkk=5_000, per_participant_month_dkk=3_000, service_months=6,
+                                fixed_dkk_per_month=20_000, fixed_months=12),
+        contract=contract, investor=sr.InvestorTerms(**terms),
+        guarantee=sr.Guarantee(cap_dkk=guarantee_cap, surplus_share=0.1),
+    )

@@ -7,12 +7,17 @@ The public API is small and flat::
     results = sirisk.simulate(programme, draws=10_000, rng=2021)
 """
 
+from .analysis import evaluate, risk_summary
 from .engine import ARMS, simulate
 from .errors import SpecError
 from .model import (BenefitClock, Cohort, Effect, InStatesAt, MonthsIn, Programme, Rule, State, Subgroup,
                     Sustained, Transition)
+from .money import (Baseline, Budget, Contract, Deal, FixedFee, GainShare, Guarantee, InvestorTerms, Outcome,
+                    Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold)
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ARMS", "BenefitClock", "Cohort", "Effect", "InStatesAt", "MonthsIn", "Programme", "Rule", "SpecError",
-           "State", "Subgroup", "Sustained", "Transition", "simulate", "__version__"]
+__all__ = ["ARMS", "Baseline", "BenefitClock", "Budget", "Cohort", "Contract", "Deal", "Effect", "FixedFee",
+           "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "MonthsIn", "Outcome", "Portfolio", "Programme",
+           "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "SpecError", "State", "StateFlow", "Subgroup",
+           "Sustained", "Threshold", "Transition", "evaluate", "risk_summary", "simulate", "__version__"]

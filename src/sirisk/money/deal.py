@@ -1,0 +1,146 @@
+"""A deal: one programme with its budget, costs, contract, investor and guarantee; and a portfolio of deals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import _checks
+from ..model.measures import MonthsIn
+from ..model.programme import Programme
+from .budget import Budget
+from .capital import Guarantee, InvestorTerms
+from .contract import Contract, GainShare, Threshold
+from .costs import ProgrammeCosts
+
+__all__ = ["Deal", "Portfolio", "base_costs_dkk"]
+
+
+def base_costs_dkk(programme: Programme, costs: ProgrammeCosts) -> float:
+    """Total programme costs under the base intake schedule (what the investor funds)."""
+    T = programme.horizon_months
+    entries = np.repeat(np.arange(programme.cohort.intake_months), programme.cohort.intake)
+    months = np.minimum(entries + costs.service_months, T) - entries
+    return float(costs.per_enrolment_dkk * len(entries) + costs.per_participant_month_dkk * months.sum()
+                 + costs.fixed_dkk_per_month * min(costs.fixed_months, T))
+
+
+@dataclass(frozen=True)
+class Deal:
+    """A programme and its money: budget, costs, contract, investor terms, guarantee.
+
+    Cross-checks at construction: budget flows name the programme's states,
+    refundable flows are on benefit states, the refund has one share per
+    benefit-clock band, outcomes read existing measures, a control-group
+    baseline has a control group, months lie within the horizon, and the
+    base-case costs fit in the investor's commitment.
+    """
+
+    programme: Programme
+    budget: Budget
+    costs: ProgrammeCosts
+    contract: Contract
+    investor: InvestorTerms
+    guarantee: Guarantee | None = None
+
+    def __post_init__(self):
+        p = self.programme
+        where = f"deal {getattr(p, 'name', p)!r}"
+        for attr, cls in (("programme", Programme), ("budget", Budget), ("costs", ProgrammeCosts),
+                          ("contract", Contract), ("investor", InvestorTerms)):
+            if not isinstance(getattr(self, attr), cls):
+                raise _checks.fail(where, attr, getattr(self, attr), f"must be a {cls.__name__}")
+        if self.guarantee is not None and not isinstance(self.guarantee, Guarantee):
+            raise _checks.fail(where, "guarantee", self.guarantee, "must be a Guarantee or None")
+        T = p.horizon_months
+        if "municipality" not in self.budget.holders:
+            raise _checks.fail(where, "budget.holders", self.budget.holders,
+                               "must include 'municipality', the holder that pays for outcomes")
+        states = {s.name: s for s in p.states}
+        for f in self.budget.flows:
+            if f.state not in states:
+                raise _checks.fail(f"{where}: budget flow {f.label or f.state!r}", "state", f.state,
+                                   f"must be one of the states {p.state_names}")
+            if f.refundable and not states[f.state].benefit:
+                raise _checks.fail(f"{where}: budget flow {f.label or f.state!r}", "refundable", True,
+                                   f"only benefit states are refunded; {f.state!r} is not a benefit state")
+        if len(self.budget.refund.shares) != p.benefit_clock.n_bands:
+            raise _checks.fail(where, "budget.refund.shares", self.budget.refund.shares,
+                               f"needs one share per benefit-clock band ({p.benefit_clock.band_labels})")
+        measures = {m.name: m for m in p.measures}
+        for o in self.contract.outcomes:
+            if o.measure not in measures:
+                raise _checks.fail(f"{where}: outcome {o.name!r}", "measure", o.measure,
+                                   f"must be one of the programme's measures {tuple(measures)}")
+            if o.at_least > 1 and not isinstance(measures[o.measure], MonthsIn):
+                raise _checks.fail(f"{where}: outcome {o.name!r}", "at_least", o.at_least,
+                                   "only a MonthsIn measure counts months")
+        for m in self.contract.mechanisms:
+            w = f"{where}: {type(m).__name__}"
+            if getattr(m, "lag_months", 0) >= T:
+                raise _checks.fail(w, "lag_months", m.lag_months, f"must be below horizon_months={T}")
+            baseline = getattr(m, "baseline", None)
+            if baseline is not None and baseline.kind == "control_group" and p.control_size == 0:
+                raise _checks.fail(w, "baseline", "control_group", "the programme has no control group (control_size=0)")
+            if isinstance(m, GainShare) and m.holder != "all" and m.holder not in self.budget.holders:
+                raise _checks.fail(w, "holder", m.holder, f"must be 'all' or one of {self.budget.holders}")
+            if isinstance(m, Threshold):
+                for month in m.measure_months + ((m.fallback_month,) if m.fallback_month is not None else ()):
+                    if month >= T:
+                        raise _checks.fail(w, "measure month", month, f"must be below horizon_months={T}")
+                for a, b in m.cohorts:
+                    if a >= p.cohort.intake_months:
+                        raise _checks.fail(w, "cohort", (a, b), f"no one enrols after month {p.cohort.intake_months - 1}")
+        maturity = self.maturity_month
+        if maturity >= T:
+            raise _checks.fail(where, "investor.maturity_month", maturity, f"must be below horizon_months={T}")
+        cost = base_costs_dkk(p, self.costs)
+        if cost > self.investor.commitment_dkk * (1 + 1e-12):
+            raise _checks.fail(where, "base-case programme costs", round(cost, 2),
+                               f"must not exceed the investor's commitment_dkk={self.investor.commitment_dkk:,.0f}")
+
+    @property
+    def name(self) -> str:
+        return self.programme.name
+
+    @property
+    def maturity_month(self) -> int:
+        m = self.investor.maturity_month
+        return self.programme.horizon_months - 1 if m is None else m
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Deals under one investment limit (DSI 2021: 15 mio. kr., seed 003).
+
+    Examples
+    --------
+    >>> Portfolio(name="empty", deals=[])
+    Traceback (most recent call last):
+    ...
+    sirisk.errors.SpecError: portfolio 'empty': deals is (); give at least one deal
+    """
+
+    name: str
+    deals: tuple[Deal, ...]
+    investment_limit_dkk: float = 15e6
+
+    def __post_init__(self):
+        _checks.name("portfolio", "name", self.name)
+        where = f"portfolio {self.name!r}"
+        deals = _checks.as_tuple(where, "deals", self.deals)
+        if not deals:
+            raise _checks.fail(where, "deals", (), "give at least one deal")
+        for d in deals:
+            if not isinstance(d, Deal):
+                raise _checks.fail(where, "deals", d, "each must be a Deal")
+        _checks.unique_names(where, "programme name", (d.name for d in deals))
+        object.__setattr__(self, "deals", deals)
+        limit = _checks.real(where, "investment_limit_dkk", self.investment_limit_dkk, low=0.0)
+        object.__setattr__(self, "investment_limit_dkk", limit)
+        total = sum(d.investor.commitment_dkk for d in deals)
+        if total > limit * (1 + 1e-12):
+            parts = " + ".join(f"{d.name} {d.investor.commitment_dkk:,.0f}" for d in deals)
+            raise _checks.fail(where, "total investment", f"{total:,.0f} DKK ({parts})",
+                               f"must not exceed investment_limit_dkk={limit:,.0f}")

@@ -1,0 +1,229 @@
+"""Numba kernels of the money layer: arrays in, arrays out, parallel over draws.
+
+Each has a plain-Python twin in the tests (tests/money/test_kernels.py) or is
+checked against hand-computed examples and scipy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+__all__ = ["programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
+
+# Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
+# cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows.
+IRR_REASONS = ("ok", "total loss", "no sign change", "several roots", "no cash flows")
+
+
+@njit(cache=True, parallel=True)
+def programme_costs(entry_month, per_enrolment, per_participant_month, service_months, fixed_per_month,
+                    fixed_months, out):
+    """out[d, t] = cost in month t: enrolments, people in service, fixed costs."""
+    D, T = out.shape
+    N = entry_month.shape[1]
+    for d in prange(D):
+        in_service = np.zeros(T + 1)
+        for t in range(T):
+            out[d, t] = fixed_per_month if t < fixed_months else 0.0
+        for i in range(N):
+            e = entry_month[d, i]
+            if e < 0:
+                continue
+            out[d, e] += per_enrolment
+            in_service[e] += 1.0
+            in_service[min(e + service_months, T)] -= 1.0
+        running = 0.0
+        for t in range(T):
+            running += in_service[t]
+            out[d, t] += per_participant_month * running
+
+
+@njit(cache=True, parallel=True)
+def rate_card(achieved_month, prices, person_cap, lag, out):
+    """Rate-card payments out[d, t] from achievement months [d, person, outcome] (-1: not achieved).
+
+    A person's outcomes are paid in time order (ties in outcome order) until
+    the sum of their prices reaches ``person_cap`` (< 0: no cap); payment
+    falls ``lag`` months after achievement and is dropped past the horizon.
+    """
+    D, N, O = achieved_month.shape
+    T = out.shape[1]
+    for d in prange(D):
+        for t in range(T):
+            out[d, t] = 0.0
+        done = np.zeros(O, dtype=np.bool_)
+        for i in range(N):
+            paid = 0.0
+            for o in range(O):
+                done[o] = achieved_month[d, i, o] < 0
+            while True:  # next outcome in time order
+                best = -1
+                for o in range(O):
+                    if not done[o] and (best < 0 or achieved_month[d, i, o] < achieved_month[d, i, best]):
+                        best = o
+                if best < 0:
+                    break
+                done[best] = True
+                price = prices[best]
+                if person_cap >= 0.0:
+                    price = min(price, person_cap - paid)
+                paid += price
+                t = achieved_month[d, i, best] + lag
+                if t < T and price > 0.0:
+                    out[d, t] += price
+
+
+@njit(cache=True, parallel=True)
+def waterfall(cost, due, cap_rate_month, maturity, floor_dkk_per_principal, guarantee_cap, surplus_share,
+              paid, investor, guarantee, surplus, principal):
+    """Investor capital, capped repayment, surplus share, floors covered by the guarantee.
+
+    Parameters
+    ----------
+    cost, due : [D, T]
+        Programme costs (capital drawn) and outcome payments due.
+    cap_rate_month : float
+        Monthly growth of the investor's claim (< 0: no return cap).
+    maturity : int
+        Settlement month; payments due after it are not made.
+    floor_dkk_per_principal : float
+        Guaranteed amount at maturity per DKK of principal.
+    surplus_share : float
+        Share of every receipt that lifts the investor's cumulative receipts
+        above the capital drawn so far, paid to the guarantor as received.
+
+    Outputs: ``paid`` [D, T] (municipality -> investor), ``investor`` [D, T]
+    (investor's net cash flow), ``guarantee``, ``surplus``, ``principal`` [D].
+    """
+    D, T = cost.shape
+    for d in prange(D):
+        claim = 0.0
+        drawn = 0.0
+        received = 0.0  # outcome payments received
+        shared = 0.0    # surplus passed to the guarantor
+        for t in range(T):
+            drawn += cost[d, t]
+            if cap_rate_month >= 0.0:
+                claim = claim * (1.0 + cap_rate_month) + cost[d, t]
+            pay = due[d, t] if t <= maturity else 0.0
+            if cap_rate_month >= 0.0:
+                pay = min(pay, max(claim, 0.0))
+                claim -= pay
+            received += pay
+            share = max(surplus_share * max(received - drawn, 0.0) - shared, 0.0)
+            shared += share
+            paid[d, t] = pay
+            investor[d, t] = pay - share - cost[d, t]
+        shortfall = max(floor_dkk_per_principal * drawn - (received - shared), 0.0)
+        g = min(shortfall, guarantee_cap)
+        guarantee[d] = g
+        surplus[d] = shared
+        principal[d] = drawn
+        investor[d, maturity] += g
+
+
+@njit(cache=True)
+def _npv_sign_form(cf, rate):
+    """NPV up to a positive factor: present value for rate >= 0, value at the last month for rate < 0.
+
+    Both forms have the sign of the NPV and never multiply by a factor above
+    1, so nothing overflows however long the series.
+    """
+    T = cf.shape[0]
+    v = 0.0
+    f = 1.0
+    if rate >= 0.0:
+        for t in range(T):
+            v += cf[t] * f
+            f /= 1.0 + rate
+    else:
+        for t in range(T - 1, -1, -1):
+            v += cf[t] * f
+            f *= 1.0 + rate
+    return v
+
+
+@njit(cache=True)
+def _root(cf, lo, hi, f_lo, f_hi):
+    """Illinois false position on a sign-changing bracket of one form."""
+    side = 0
+    for _ in range(200):
+        r = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+        if not (lo < r < hi):
+            r = 0.5 * (lo + hi)
+        f_r = _npv_sign_form(cf, r)
+        if f_r == 0.0:
+            return r
+        if (f_r > 0) == (f_hi > 0):
+            hi, f_hi = r, f_r
+            if side == -1:
+                f_lo *= 0.5
+            side = -1
+        else:
+            lo, f_lo = r, f_r
+            if side == 1:
+                f_hi *= 0.5
+            side = 1
+        if hi - lo <= 4e-16 * max(1.0, abs(r)):
+            break
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True)
+def irr_monthly(cf):
+    """Monthly internal rate of return of one cash-flow series, and a reason code (see IRR_REASONS)."""
+    pos = 0.0
+    neg = 0.0
+    changes = 0
+    last = 0.0
+    for t in range(cf.shape[0]):
+        if cf[t] > 0:
+            pos += cf[t]
+        elif cf[t] < 0:
+            neg -= cf[t]
+        if cf[t] != 0.0:
+            if last != 0.0 and (cf[t] > 0) != (last > 0):
+                changes += 1
+            last = cf[t]
+    if pos == 0.0 and neg == 0.0:
+        return np.nan, 4
+    if pos == 0.0:
+        return -1.0, 1
+    if neg == 0.0:
+        return np.nan, 2
+    lo, hi = -0.99, 0.0
+    f_lo, f_zero = _npv_sign_form(cf, lo), _npv_sign_form(cf, 0.0)
+    if changes > 1:
+        # Non-conventional flows: accept a root only if the NPV changes sign exactly once on a grid.
+        signs = 0
+        prev = f_lo
+        for k in range(1, 201):
+            cur = _npv_sign_form(cf, -0.99 + (k / 200.0) ** 3 * 10.99)
+            if cur != 0.0 and prev != 0.0 and (cur > 0) != (prev > 0):
+                signs += 1
+            if cur != 0.0:
+                prev = cur
+        if signs != 1:
+            return np.nan, 3
+    if f_zero == 0.0:
+        return 0.0, 0
+    if (f_lo > 0) != (f_zero > 0):
+        return _root(cf, lo, 0.0, f_lo, f_zero), 0
+    if (f_lo > 0) == (f_zero > 0) and f_zero < 0 and f_lo < 0:
+        return -1.0, 1  # receipts are negligible: below -99 % a month
+    hi = 0.05
+    f_hi = _npv_sign_form(cf, hi)
+    while (f_hi > 0) == (f_zero > 0) and hi < 1e6:
+        hi *= 4.0
+        f_hi = _npv_sign_form(cf, hi)
+    if (f_hi > 0) == (f_zero > 0):
+        return np.nan, 2
+    return _root(cf, 0.0, hi, f_zero, f_hi), 0
+
+
+@njit(cache=True, parallel=True)
+def irr_all(cf, rate, reason):
+    """Monthly IRR and reason code for every row of cf [D, T]."""
+    for d in prange(cf.shape[0]):
+        rate[d], reason[d] = irr_monthly(cf[d])

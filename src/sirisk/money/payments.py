@@ -1,0 +1,153 @@
+"""Outcome payments per draw and month, from the engine's per-person records.
+
+Everything here is vectorised over draws; ``T`` is the programme's horizon.
+Payments due after the horizon are not made.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.measures import MonthsIn
+from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
+from .kernels import rate_card
+
+__all__ = ["achievement_months", "capped", "contract_payments"]
+
+
+def achievement_months(programme, outcome, measure_values, entry_month) -> np.ndarray:
+    """Calendar month in which each person achieved ``outcome`` (-1: not achieved by the horizon).
+
+    ``measure_values`` and ``entry_month`` have the same shape (any leading axes, then participants).
+    """
+    measure = next(m for m in programme.measures if m.name == outcome.measure)
+    v = measure_values.astype(np.int64)
+    entry = entry_month.astype(np.int64)
+    T = programme.horizon_months
+    if isinstance(measure, MonthsIn):
+        ok = v >= outcome.at_least
+        month = np.minimum(entry + measure.within_months - 1, T - 1)
+    else:
+        ok = v >= 0
+        if outcome.by_month is not None:
+            ok &= v <= outcome.by_month
+        month = entry + v
+    return np.where(ok & (entry >= 0), month, -1)
+
+
+def capped(payments: np.ndarray, cap: float | None) -> np.ndarray:
+    """Truncate a payment stream [draw, month] so that its running total never exceeds ``cap``."""
+    if cap is None:
+        return payments
+    total = np.minimum(np.cumsum(payments, axis=1), cap)
+    return np.diff(total, axis=1, prepend=0.0)
+
+
+def _shift(pay_at: np.ndarray, amount: np.ndarray, T: int) -> np.ndarray:
+    """Payments [draw, T]: ``amount`` [draw, k] paid in month ``pay_at`` [k] (dropped past the horizon)."""
+    out = np.zeros((amount.shape[0], T))
+    for k, t in enumerate(pay_at):
+        if t < T:
+            out[:, t] += amount[:, k]
+    return out
+
+
+def _rates(achieved, entry, first, last, by_month):
+    """Share of people enrolled in months [first, last] who achieved by calendar month ``by_month``."""
+    members = (entry >= first) & (entry <= last)
+    n = members.sum(axis=-1)
+    hits = (members & (achieved >= 0) & (achieved <= by_month)).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n > 0, hits / np.maximum(n, 1), np.nan), n
+
+
+def _threshold(m: Threshold, treated, baseline, entry_t, entry_b, T):
+    def factor(improvement):
+        if m.mode == "all_or_nothing":
+            return (improvement >= m.threshold).astype(float)
+        f = np.clip((improvement - m.threshold) / (m.full_at - m.threshold), 0.0, 1.0)
+        return np.where(improvement >= m.threshold, f, 0.0)
+
+    def improvement(first, last, month):
+        rate_t, n = _rates(treated, entry_t, first, last, month)
+        if m.baseline.kind == "fixed":
+            rate_b = m.baseline.rate
+        else:
+            rate_b, _ = _rates(baseline, entry_b, first, last, month)
+        # A cohort nobody joined, or a baseline with nobody to measure, pays nothing.
+        return np.nan_to_num(rate_t - rate_b, nan=-np.inf), n
+
+    amounts = []
+    for (first, last), month in zip(m.cohorts, m.measure_months):
+        imp, _ = improvement(first, last, month)
+        amounts.append(m.payment_dkk * factor(imp))
+    amounts = np.stack(amounts, axis=1)
+    pay_at = [month + m.lag_months for month in m.measure_months]
+    if m.fallback_month is not None:
+        imp, _ = improvement(m.cohorts[0][0], m.cohorts[-1][1], m.fallback_month)
+        none_paid = ~(amounts > 0).any(axis=1)
+        amounts = np.concatenate([amounts, (m.fallback_payment_dkk * factor(imp) * none_paid)[:, None]], axis=1)
+        pay_at.append(m.fallback_month + m.lag_months)
+    return _shift(np.array(pay_at), amounts, T)
+
+
+def _gain_share(m: GainShare, saving, T):
+    """saving [draw, T]: measured saving per month for the holder(s) chosen."""
+    cumulative = np.cumsum(saving, axis=1)
+    ends = np.arange(m.pay_every_months - 1, T, m.pay_every_months)
+    paid = np.zeros(saving.shape[0])
+    amounts = np.zeros((saving.shape[0], len(ends)))
+    for k, t in enumerate(ends):
+        due = np.maximum(m.share * cumulative[:, t] - paid, 0.0)
+        amounts[:, k] = due
+        paid += due
+    return _shift(ends + m.lag_months, amounts, T)
+
+
+def contract_payments(contract: Contract, programme, arms: dict, savings: dict) -> np.ndarray:
+    """Outcome payments due [draw, month] under ``contract``, before the investor's return cap.
+
+    Parameters
+    ----------
+    arms : dict
+        Per arm name, ``(measure [draw, participant, measure], entry_month [draw, participant])``.
+    savings : dict
+        Per (baseline kind, holder), the measured saving [draw, month].
+    """
+    T = programme.horizon_months
+    measure_index = {m.name: q for q, m in enumerate(programme.measures)}
+
+    def achieved(arm, outcome_name):
+        values, entry = arms[arm]
+        o = contract.outcome(outcome_name)
+        return achievement_months(programme, o, values[..., measure_index[o.measure]], entry)
+
+    D = arms["treated"][1].shape[0]
+    total = np.zeros((D, T))
+    for m in contract.mechanisms:
+        if isinstance(m, RateCard):
+            when = np.stack([achieved("treated", o) for o in m.outcomes], axis=-1).astype(np.int64)
+            pay = np.zeros((D, T))
+            prices = np.array([p for _, p in m.prices])
+            rate_card(when, prices, -1.0 if m.person_cap_dkk is None else m.person_cap_dkk, m.lag_months, pay)
+        elif isinstance(m, Threshold):
+            base_arm = "control" if m.baseline.kind == "control_group" else "counterfactual"
+            baseline = achieved(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
+            entry_b = arms[base_arm][1] if m.baseline.kind != "fixed" else None
+            pay = _threshold(m, achieved("treated", m.outcome), baseline, arms["treated"][1], entry_b, T)
+        elif isinstance(m, GainShare):
+            pay = _gain_share(m, savings[(m.baseline.kind, m.holder)], T)
+        elif isinstance(m, FixedFee):
+            if m.outcome is None:
+                entry = arms["treated"][1].astype(np.int64)
+                months = np.where(entry >= 0, entry + m.lag_months, T)
+            else:
+                when = achieved("treated", m.outcome)
+                months = np.where(when >= 0, when + m.lag_months, T)
+            pay = np.zeros((D, T + 1))
+            np.add.at(pay, (np.repeat(np.arange(D), months.shape[1]), np.minimum(months, T).ravel()), m.dkk)
+            pay = pay[:, :T]
+        else:  # pragma: no cover - the Contract validates mechanism types
+            raise TypeError(type(m))
+        total += capped(pay, m.cap_dkk)
+    return capped(total, contract.cap_dkk)
