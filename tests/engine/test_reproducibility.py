@@ -65,4 +65,11 @@ def test_versions_and_units_are_recorded():
     for key in ("seed_entropy", "numpy_version", "numba_version", "sirisk_version", "python_version"):
         assert ds.attrs[key]
     assert ds.occupancy.attrs["units"] == "persons"
-    assert ds.month.attrs["units"].startswith("months")
+    assert ds.month.attrs["long_name"].startswith("months since")
+
+
+def test_engine_results_survive_a_netcdf_round_trip(tmp_path):
+    ds = sr.simulate(rich_programme(horizon_months=12), draws=4, rng=1, parameters={"cohort.size": [40, 3, 0, 12]})
+    ds.to_netcdf(tmp_path / "engine.nc")
+    with xr.open_dataset(tmp_path / "engine.nc") as back:
+        xr.testing.assert_identical(ds, back.load())

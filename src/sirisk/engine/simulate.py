@@ -156,7 +156,7 @@ def _dataset(programme, raw, inputs, draw_ids, arms, seq) -> xr.Dataset:
                            "description": "benefit states split by public-benefit clock band; "
                                           "other states are counted in the first band"}),
             "person_measure": (("draw", "arm", "participant", "measure"), raw["records"],
-                        {"units": "months since enrolment (count for MonthsIn)",
+                        {"units": "month", "long_name": "months since enrolment (a count of months for MonthsIn)",
                          "description": "person-level measure; -1: not reached within the horizon "
                                         "or not enrolled"}),
             "entry_month": (("draw", "arm", "participant"), entry,
@@ -187,6 +187,6 @@ def _dataset(programme, raw, inputs, draw_ids, arms, seq) -> xr.Dataset:
             **_versions.versions(),
         },
     )
-    ds["month"].attrs["units"] = "months since the start of intake"
+    ds["month"].attrs.update(units="month", long_name="months since the start of intake")
     ds["clock_band"].attrs["units"] = "months on public benefit in the current period"
     return ds

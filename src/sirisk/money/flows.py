@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .deal import Deal
-from .kernels import irr_all, programme_costs, waterfall
+from .kernels import budget_costs, irr_all, programme_costs, waterfall
 from .payments import achievement_months, contract_payments
 
 __all__ = ["deal_flows"]
@@ -13,10 +13,10 @@ __all__ = ["deal_flows"]
 
 def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
     """People enrolled by each month [draw, T] from entry months [draw, participant]."""
-    counts = np.zeros((entry.shape[0], T + 1))
-    rows = np.repeat(np.arange(entry.shape[0]), entry.shape[1])
-    np.add.at(counts, (rows, np.where(entry >= 0, entry, T).ravel()), 1.0)
-    return np.cumsum(counts[:, :T], axis=1)
+    D = entry.shape[0]
+    cells = np.arange(D)[:, None] * (T + 1) + np.where(entry >= 0, entry, T)
+    counts = np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)
+    return np.cumsum(counts[:, :T], axis=1, dtype=np.float64)
 
 
 def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
@@ -34,36 +34,38 @@ def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
     index, discount = budget.month_factors(T)
 
     # Budgets per arm and holder: occupancy times cost per person-month, indexed.
-    cost_matrix = budget.matrix(p.state_names, B).reshape(-1, len(budget.holders))
-    cost = np.tensordot(occupancy.reshape(D, len(arms), T, -1).astype(np.float64), cost_matrix, axes=1)
-    cost *= index[None, None, :, None]
+    cost = np.empty((D, len(arms), T, len(budget.holders)))
+    budget_costs(occupancy, budget.matrix(p.state_names, B), index, cost)
     cost = {a: cost[:, k] for k, a in enumerate(arms)}  # [D, T, H]
     effect = cost["counterfactual"] - cost["treated"]  # saving: positive
 
     entry = {a: engine.entry_month.values[:, k] for k, a in enumerate(arms)}
     measures = {a: (engine.person_measure.values[:, k], entry[a]) for k, a in enumerate(arms)}
+    achieved = {(a, o.name): achievement_months(p, o, measures[a][0][..., [m.name for m in p.measures].index(o.measure)],
+                                                 entry[a])
+                for a in arms for o in deal.contract.outcomes}
 
     # Measured savings, as each baseline sees them.
     savings = {}
     holders = list(budget.holders)
+    if "control" in cost:
+        enrolled_t = _cumulative_enrolled(entry["treated"], T)
+        enrolled_c = _cumulative_enrolled(entry["control"], T)
+        scale = np.divide(enrolled_t, enrolled_c, out=np.zeros((D, T)), where=enrolled_c > 0)
     for h in holders + ["all"]:
-        pick = slice(None) if h == "all" else holders.index(h)
-
         def total(c):
-            return c[..., pick].sum(axis=-1) if h == "all" else c[..., pick]
+            return c.sum(axis=-1) if h == "all" else c[..., holders.index(h)]
 
         savings[("counterfactual", h)] = total(effect)
         if "control" in cost:
-            enrolled_t = _cumulative_enrolled(entry["treated"], T)
-            enrolled_c = _cumulative_enrolled(entry["control"], T)
-            per_capita = np.divide(total(cost["control"]), enrolled_c, out=np.zeros((D, T)), where=enrolled_c > 0)
-            savings[("control_group", h)] = per_capita * enrolled_t - total(cost["treated"])
+            # The control group's cost per enrolled person, times the treated people enrolled.
+            savings[("control_group", h)] = total(cost["control"]) * scale - total(cost["treated"])
 
     costs = np.empty((D, T))
     c = deal.costs
     programme_costs(entry["treated"], c.per_enrolment_dkk, c.per_participant_month_dkk, c.service_months,
                     c.fixed_dkk_per_month, c.fixed_months, costs)
-    due = contract_payments(deal.contract, p, measures, savings)
+    due = contract_payments(deal.contract, p, measures, savings, achieved=achieved)
 
     terms = deal.investor
     cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1
@@ -83,8 +85,7 @@ def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
     saving_pv = (effect[..., mun] * discount).sum(axis=1)
     payments_pv = (paid * discount).sum(axis=1)
     outcome_rate = np.stack([
-        np.stack([(achievement_months(p, o, measures[a][0][..., [m.name for m in p.measures].index(o.measure)],
-                                      entry[a]) >= 0).sum(axis=1) / np.maximum((entry[a] >= 0).sum(axis=1), 1)
+        np.stack([(achieved[(a, o.name)] >= 0).sum(axis=1) / np.maximum((entry[a] >= 0).sum(axis=1), 1)
                   for o in deal.contract.outcomes], axis=-1)
         for a in arms], axis=1)  # [D, arm, outcome]
     return {

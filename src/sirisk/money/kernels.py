@@ -9,11 +9,53 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
+__all__ = ["achievement", "budget_costs", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
 
 # Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
 # cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows.
 IRR_REASONS = ("ok", "total loss", "no sign change", "several roots", "no cash flows")
+
+
+@njit(cache=True, parallel=True)
+def achievement(values, entry, counts_months, at_least, by_month, window_end, horizon, out):
+    """Calendar month each person achieved an outcome (-1: not), from a measure column [D, N].
+
+    Event measures (``counts_months`` False) fire at ``entry + value`` if
+    ``value >= 0`` and, when ``by_month >= 0``, ``value <= by_month``. Month
+    counts achieve with ``value >= at_least`` at the end of their window
+    (``entry + window_end``), or at the horizon's last month if sooner.
+    """
+    D, N = values.shape
+    for d in prange(D):
+        for i in range(N):
+            e = np.int64(entry[d, i])
+            v = np.int64(values[d, i])
+            month = -1
+            if e >= 0:
+                if counts_months:
+                    if v >= at_least:
+                        month = min(e + window_end, horizon - 1)
+                elif v >= 0 and (by_month < 0 or v <= by_month):
+                    month = e + v
+            out[d, i] = month
+
+
+@njit(cache=True, parallel=True)
+def budget_costs(occupancy, cost_matrix, index, out):
+    """out[d, a, t, h] = index[t] * sum over (state, band) of occupancy x cost per person-month."""
+    D, A, T, S, B = occupancy.shape
+    H = cost_matrix.shape[2]
+    for d in prange(D):
+        for a in range(A):
+            for t in range(T):
+                for h in range(H):
+                    total = 0.0
+                    for s in range(S):
+                        for b in range(B):
+                            n = occupancy[d, a, t, s, b]
+                            if n != 0:
+                                total += n * cost_matrix[s, b, h]
+                    out[d, a, t, h] = total * index[t]
 
 
 @njit(cache=True, parallel=True)
@@ -171,6 +213,33 @@ def _root(cf, lo, hi, f_lo, f_hi):
 
 
 @njit(cache=True)
+def _at_most_one_root(cf):
+    """A sufficient test that NPV(r) has at most one root for r > -1.
+
+    Roots with r > 0 are at most the sign changes of the running totals of
+    the flows (Norstrom 1972: Descartes' rule for NPV / (1 - v), v = 1/(1+r));
+    roots with -1 < r < 0 at most those of the running totals from the last
+    month backwards (the same rule for the value at the last month); r = 0
+    is a root only if the flows sum to 0.
+    """
+    T = cf.shape[0]
+    changes = 0
+    for forward in (True, False):
+        running = 0.0
+        last = 0.0
+        for k in range(T):
+            running += cf[k] if forward else cf[T - 1 - k]
+            if running != 0.0:
+                if last != 0.0 and (running > 0) != (last > 0):
+                    changes += 1
+                last = running
+    total = 0.0
+    for k in range(T):
+        total += cf[k]
+    return changes + (1 if total == 0.0 else 0) <= 1
+
+
+@njit(cache=True)
 def irr_monthly(cf):
     """Monthly internal rate of return of one cash-flow series, and a reason code (see IRR_REASONS)."""
     pos = 0.0
@@ -194,12 +263,14 @@ def irr_monthly(cf):
         return np.nan, 2
     lo, hi = -0.99, 0.0
     f_lo, f_zero = _npv_sign_form(cf, lo), _npv_sign_form(cf, 0.0)
-    if changes > 1:
-        # Non-conventional flows: accept a root only if the NPV changes sign exactly once on a grid.
+    if changes > 1 and not _at_most_one_root(cf):
+        # Descartes: one sign change in the flows means one root; so does the running-total test.
+        # Failing both, accept a root only if the NPV changes sign exactly once on a grid from
+        # -99 % to +1,000 % a month (denser near 0); otherwise there may be several: NaN.
         signs = 0
         prev = f_lo
-        for k in range(1, 201):
-            cur = _npv_sign_form(cf, -0.99 + (k / 200.0) ** 3 * 10.99)
+        for k in range(1, 61):
+            cur = _npv_sign_form(cf, -0.99 + (k / 60.0) ** 3 * 10.99)
             if cur != 0.0 and prev != 0.0 and (cur > 0) != (prev > 0):
                 signs += 1
             if cur != 0.0:

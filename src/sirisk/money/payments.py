@@ -10,7 +10,7 @@ import numpy as np
 
 from ..model.measures import MonthsIn
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
-from .kernels import rate_card
+from .kernels import achievement, rate_card
 
 __all__ = ["achievement_months", "capped", "contract_payments"]
 
@@ -18,21 +18,16 @@ __all__ = ["achievement_months", "capped", "contract_payments"]
 def achievement_months(programme, outcome, measure_values, entry_month) -> np.ndarray:
     """Calendar month in which each person achieved ``outcome`` (-1: not achieved by the horizon).
 
-    ``measure_values`` and ``entry_month`` have the same shape (any leading axes, then participants).
+    ``measure_values`` and ``entry_month`` are [draw, participant] (a person-measure column and
+    the entry months, as the engine returns them).
     """
     measure = next(m for m in programme.measures if m.name == outcome.measure)
-    v = measure_values.astype(np.int64)
-    entry = entry_month.astype(np.int64)
-    T = programme.horizon_months
-    if isinstance(measure, MonthsIn):
-        ok = v >= outcome.at_least
-        month = np.minimum(entry + measure.within_months - 1, T - 1)
-    else:
-        ok = v >= 0
-        if outcome.by_month is not None:
-            ok &= v <= outcome.by_month
-        month = entry + v
-    return np.where(ok & (entry >= 0), month, -1)
+    values, entry = np.atleast_2d(measure_values), np.atleast_2d(entry_month)
+    out = np.empty(values.shape, dtype=np.int64)
+    counts = isinstance(measure, MonthsIn)
+    achievement(values, entry, counts, outcome.at_least, -1 if outcome.by_month is None else outcome.by_month,
+                measure.within_months - 1 if counts else 0, programme.horizon_months, out)
+    return out.reshape(np.shape(measure_values))
 
 
 def capped(payments: np.ndarray, cap: float | None) -> np.ndarray:
@@ -104,7 +99,7 @@ def _gain_share(m: GainShare, saving, T):
     return _shift(ends + m.lag_months, amounts, T)
 
 
-def contract_payments(contract: Contract, programme, arms: dict, savings: dict) -> np.ndarray:
+def contract_payments(contract: Contract, programme, arms: dict, savings: dict, achieved: dict | None = None) -> np.ndarray:
     """Outcome payments due [draw, month] under ``contract``, before the investor's return cap.
 
     Parameters
@@ -113,14 +108,20 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict) 
         Per arm name, ``(measure [draw, participant, measure], entry_month [draw, participant])``.
     savings : dict
         Per (baseline kind, holder), the measured saving [draw, month].
+    achieved : dict, optional
+        Per (arm, outcome name), achievement months already computed.
     """
     T = programme.horizon_months
     measure_index = {m.name: q for q, m in enumerate(programme.measures)}
 
+    cache = dict(achieved or {})
+
     def achieved(arm, outcome_name):
-        values, entry = arms[arm]
-        o = contract.outcome(outcome_name)
-        return achievement_months(programme, o, values[..., measure_index[o.measure]], entry)
+        if (arm, outcome_name) not in cache:
+            values, entry = arms[arm]
+            o = contract.outcome(outcome_name)
+            cache[(arm, outcome_name)] = achievement_months(programme, o, values[..., measure_index[o.measure]], entry)
+        return cache[(arm, outcome_name)]
 
     D = arms["treated"][1].shape[0]
     total = np.zeros((D, T))
@@ -144,9 +145,8 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict) 
             else:
                 when = achieved("treated", m.outcome)
                 months = np.where(when >= 0, when + m.lag_months, T)
-            pay = np.zeros((D, T + 1))
-            np.add.at(pay, (np.repeat(np.arange(D), months.shape[1]), np.minimum(months, T).ravel()), m.dkk)
-            pay = pay[:, :T]
+            cells = np.arange(D)[:, None] * (T + 1) + np.minimum(months, T)
+            pay = m.dkk * np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))
         total += capped(pay, m.cap_dkk)

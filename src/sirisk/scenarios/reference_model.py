@@ -61,3 +61,41 @@ def reference_parameters(n_draws: int, *, rng) -> dict[str, np.ndarray]:
     """
     gen = np.random.default_rng(rng)
     return {"effects.effect.hazard_ratio": np.exp(gen.normal(0.15, 0.1, size=n_draws))}
+
+
+def reference_portfolio(participants: int = 180, horizon_months: int = 120, n_programmes: int = 3):
+    """A synthetic portfolio for money benchmarks: the reference model with money, three times.
+
+    All amounts are illustrative round numbers (not DSI's), chosen only so
+    that every part of the money layer runs: a refunded benefit, taxes, a
+    rate card, a cohort threshold against a control group, a gain share,
+    a return cap and a guarantee.
+
+    Examples
+    --------
+    >>> reference_portfolio().investment_limit_dkk
+    15000000.0
+    """
+    from ..money import (Baseline, Budget, Contract, Deal, Guarantee, InvestorTerms, Outcome, Portfolio,
+                         ProgrammeCosts, RateCard, StateFlow, Threshold, GainShare)
+    import dataclasses
+
+    base = reference_programme(participants=participants, horizon_months=horizon_months,
+                               control_size=participants, measures=True)
+    budget = Budget([StateFlow("sick_pay", "municipality", 19_000, refundable=True),
+                     StateFlow("other_benefit", "municipality", 12_000, refundable=True),
+                     StateFlow("employed", "municipality", -7_000), StateFlow("employed", "state", -9_000)])
+    contract = Contract(
+        outcomes=[Outcome("job", "job3"), Outcome("work_months", "employed_months", at_least=12)],
+        mechanisms=[RateCard({"job": 20_000, "work_months": 10_000}, person_cap_dkk=25_000),
+                    Threshold("job", threshold=0.05, payment_dkk=500_000, cohorts=((0, 11), (12, 23)),
+                              measure_months=(36, 48), baseline=Baseline("control_group"), fallback_month=60),
+                    GainShare(0.1, holder="municipality", pay_every_months=12)],
+        cap_dkk=6e6)
+    costs = ProgrammeCosts(per_enrolment_dkk=2_000, per_participant_month_dkk=1_800, service_months=12,
+                           fixed_dkk_per_month=20_000, fixed_months=24)
+    deals = [Deal(dataclasses.replace(base, name=f"programme_{k}"), budget, costs, contract,
+                  InvestorTerms(commitment_dkk=4.95e6, return_cap_per_year=0.15, principal_floor_share=1.0),
+                  Guarantee(cap_dkk=5e6, surplus_share=0.1))
+             for k in range(n_programmes)]
+    return Portfolio(name="reference", deals=deals)

@@ -1,0 +1,57 @@
+"""Budgets: the refund staircase by hand, conservation over holders, discounting."""
+
+import numpy as np
+import pytest
+from fake_engine import fake_engine, tiny_programme
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sirisk as sr
+from sirisk.money.flows import deal_flows
+
+
+def _deal(programme, budget, contract=None, **investor):
+    contract = contract or sr.Contract([sr.Outcome("job", "job")], [sr.FixedFee(0.0)])
+    return sr.Deal(programme, budget, sr.ProgrammeCosts(), contract,
+                   sr.InvestorTerms(commitment_dkk=investor.pop("commitment_dkk", 1e6), **investor))
+
+
+BUDGET = sr.Budget([sr.StateFlow("benefit", "municipality", 10_000, refundable=True),
+                    sr.StateFlow("work", "municipality", -1_000), sr.StateFlow("work", "state", -2_000)],
+                   discount_rate_per_year=0.0)
+
+
+def test_budget_by_hand():
+    p = tiny_programme(horizon=4)
+    occ = np.zeros((1, 3, 4, 2, 4), dtype=np.int32)
+    # Counterfactual: one person on benefit in months 0-3, clock bands 0, 1, 1, 1.
+    occ[0, 1, 0, 0, 0] = 1
+    occ[0, 1, 1:4, 0, 1] = 1
+    # Treated: the same person on benefit in month 0, at work in months 1-3.
+    occ[0, 0, 0, 0, 0] = 1
+    occ[0, 0, 1:4, 1, 0] = 1
+    flows = deal_flows(_deal(p, BUDGET), fake_engine(p, occupancy=occ, entry_month=np.zeros((1, 3, 1))))
+    # Counterfactual municipality: 10,000 x (1 - 0.8) in month 0, then 10,000 x (1 - 0.4) = 6,000.
+    # Treated municipality: 2,000 in month 0, then -1,000 (tax). Saving: 0, 7,000, 7,000, 7,000.
+    # State: counterfactual refunds 8,000 then 4,000; treated 8,000 then -2,000 (tax). Saving: 0, 6,000 x 3.
+    np.testing.assert_allclose(flows["budget_effect"][0, :, 0], [0, 7_000, 7_000, 7_000])
+    np.testing.assert_allclose(flows["budget_effect"][0, :, 1], [0, 6_000, 6_000, 6_000])
+    np.testing.assert_allclose(flows["municipal_saving_pv"], [21_000])
+
+
+def test_discounting_and_indexation():
+    budget = sr.Budget(BUDGET.flows, discount_rate_per_year=0.035, indexation_per_year=0.02)
+    index, discount = budget.month_factors(25)
+    assert index[12] == pytest.approx(1.02) and index[24] == pytest.approx(1.02 ** 2)
+    assert discount[12] == pytest.approx(1 / 1.035) and discount[24] == pytest.approx(1.035 ** -2)
+
+
+@given(amounts=st.lists(st.floats(-50_000, 50_000), min_size=1, max_size=6),
+       refundable=st.lists(st.booleans(), min_size=6, max_size=6),
+       shares=st.lists(st.floats(0, 1), min_size=4, max_size=4))
+def test_refund_never_changes_the_total_over_holders(amounts, refundable, shares):
+    flows = [sr.StateFlow("s0" if k % 2 else "s1", ("municipality", "state")[k % 2], a,
+                          refundable=refundable[k] and a >= 0) for k, a in enumerate(amounts)]
+    with_refund = sr.Budget(flows, refund=sr.RefundStaircase(tuple(shares))).matrix(("s0", "s1"), 4)
+    without = sr.Budget(flows, refund=sr.RefundStaircase((0.0,) * 4)).matrix(("s0", "s1"), 4)
+    np.testing.assert_allclose(with_refund.sum(axis=2), without.sum(axis=2), atol=1e-6)

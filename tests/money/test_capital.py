@@ -1,0 +1,116 @@
+"""Capital stack, floors, guarantee, surplus share and IRR: by hand, and as properties."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.optimize import brentq
+
+import sirisk as sr
+from sirisk.money.kernels import irr_monthly, waterfall
+
+
+def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, surplus_share=0.0):
+    cost, due = np.atleast_2d(np.asarray(cost, float)), np.atleast_2d(np.asarray(due, float))
+    D, T = cost.shape
+    paid, inv = np.empty((D, T)), np.empty((D, T))
+    g, s, p = np.empty(D), np.empty(D), np.empty(D)
+    cap = -1.0 if cap_year is None else (1 + cap_year) ** (1 / 12) - 1
+    waterfall(cost, due, cap, T - 1 if maturity is None else maturity, floor, guarantee_cap, surplus_share,
+              paid, inv, g, s, p)
+    return paid[0], inv[0], g[0], s[0], p[0]
+
+
+def _annual(cf):
+    r, reason = irr_monthly(np.asarray(cf, float))
+    return (1 + r) ** 12 - 1, reason
+
+
+def test_return_cap_limits_what_the_municipality_pays():
+    # 100 drawn in month 0; 50 due at month 6 and 80 at month 12; claim grows at 10 % a year.
+    cost, due = np.zeros(13), np.zeros(13)
+    cost[0], due[6], due[12] = 100, 50, 80
+    paid, inv, g, s, principal = _run(cost, due, cap_year=0.10)
+    # Month 6: claim 100 x 1.1^0.5 = 104.881; pay 50. Month 12: (104.881 - 50) x 1.1^0.5 = 57.559; pay that.
+    assert paid[6] == pytest.approx(50)
+    assert paid[12] == pytest.approx((100 * 1.1 ** 0.5 - 50) * 1.1 ** 0.5)
+    irr, reason = _annual(inv)
+    assert reason == 0 and irr == pytest.approx(0.10, abs=1e-12)  # the cap is exactly the investor's return
+
+
+def test_no_cap_pays_everything_due_until_maturity():
+    paid, inv, *_ = _run([100, 0, 0, 0], [0, 60, 60, 60], maturity=2)
+    np.testing.assert_allclose(paid, [0, 60, 60, 0])  # due after maturity is not paid
+
+
+def test_principal_floor_is_covered_by_the_guarantee_up_to_its_cap():
+    # 100 drawn, 20 received; floor 50 % -> shortfall 30.
+    paid, inv, g, s, p = _run([100, 0, 0], [0, 20, 0], floor=0.5, guarantee_cap=50)
+    assert g == 30 and inv[-1] == 30 and inv.sum() == pytest.approx(-50)
+    paid, inv, g, s, p = _run([100, 0, 0], [0, 20, 0], floor=0.5, guarantee_cap=10)
+    assert g == 10 and inv.sum() == pytest.approx(-70)
+
+
+def test_interest_floor_for_a_period():
+    terms = sr.InvestorTerms(commitment_dkk=100, principal_floor_share=1.0, interest_floor_per_year=0.05,
+                             interest_floor_years=3)
+    # At least the principal plus 5 % a year for 3 years: 100 x 1.05^3 = 115.7625.
+    assert terms.floor_dkk(100) == pytest.approx(115.7625)
+    paid, inv, g, s, p = _run([100, 0, 0], [0, 100, 0], floor=terms.floor_dkk(1.0), guarantee_cap=5e6)
+    assert g == pytest.approx(15.7625)
+
+
+def test_surplus_share_goes_to_the_guarantor_as_received():
+    # 100 drawn; 80 then 70 received: cumulative 150, profit 50 above principal, 20 % share = 10.
+    paid, inv, g, s, p = _run([100, 0, 0], [0, 80, 70], surplus_share=0.2)
+    assert s == pytest.approx(10)
+    np.testing.assert_allclose(inv, [-100, 80, 60])
+
+
+def test_irr_special_cases():
+    assert _annual([-100, 0, 0]) == (-1.0, 1)           # total loss: -100 %
+    r, reason = _annual([100, 50, 0])
+    assert np.isnan(r) and reason == 2                  # no investment: no IRR
+    r, reason = _annual([-100, 230, -132])              # roots at 10 % and 20 % a month
+    assert np.isnan(r) and reason == 3
+    r, reason = _annual([0, 0, 0])
+    assert np.isnan(r) and reason == 4
+    # Two sign changes in the flows, but the running totals change sign once: one root (about 8 %).
+    r, reason = _annual([-100, 60, -10, 60])
+    assert reason == 0 and r == pytest.approx((1 + brentq(lambda x: -100 + 60 / (1 + x) - 10 / (1 + x) ** 2
+                                                          + 60 / (1 + x) ** 3, 0, 1)) ** 12 - 1)
+    # Repaid, then a surplus share paid out at the end: two real roots, so no IRR.
+    r, reason = _annual([-100] + [0] * 5 + [120] + [0] * 5 + [-15])
+    assert np.isnan(r) and reason == 3
+    assert _annual([-100] + [0] * 11 + [110]) == (pytest.approx(0.10, abs=1e-12), 0)
+
+
+@given(cost=st.lists(st.floats(0, 1e6), min_size=1, max_size=8),
+       receipts=st.lists(st.floats(0, 1e6), min_size=1, max_size=30))
+def test_irr_solves_npv_and_agrees_with_brentq(cost, receipts):
+    cf = np.zeros(len(cost) + len(receipts))
+    cf[:len(cost)] -= cost
+    cf[len(cost):] += receipts
+    r, reason = irr_monthly(cf)
+    if reason != 0:
+        return
+    npv = lambda x: sum(c / (1 + x) ** t for t, c in enumerate(cf))  # noqa: E731
+    scale = np.abs(cf).sum()
+    assert abs(npv(r)) <= 1e-9 * scale
+    lo, hi = -0.99, 10.0
+    if npv(lo) * npv(hi) < 0:
+        assert r == pytest.approx(brentq(npv, lo, hi, xtol=1e-14), abs=1e-9)
+
+
+@given(cost=st.lists(st.floats(0, 1e6), min_size=24, max_size=24),
+       due=st.lists(st.floats(0, 1e6), min_size=24, max_size=24),
+       cap_year=st.none() | st.floats(0, 0.3), floor=st.floats(0, 1.2), guarantee_cap=st.floats(0, 5e6),
+       surplus=st.floats(0, 1), maturity=st.integers(1, 23))
+def test_waterfall_conserves_money_and_respects_caps(cost, due, cap_year, floor, guarantee_cap, surplus, maturity):
+    paid, inv, g, s, principal = _run(cost, due, cap_year, maturity, floor, guarantee_cap, surplus)
+    assert 0 <= g <= guarantee_cap * (1 + 1e-12)
+    assert np.all(paid >= 0) and np.all(paid <= np.array(due) + 1e-9)
+    assert np.all(paid[maturity + 1:] == 0)
+    # Investor receipts = outcome payments + guarantee draws - surplus share, and nothing else.
+    assert inv.sum() + principal == pytest.approx(paid.sum() + g - s, rel=1e-9, abs=1e-3)
+    assert principal == pytest.approx(sum(cost))

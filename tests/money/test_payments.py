@@ -1,0 +1,145 @@
+"""Every payment mechanism and cap, against hand-computed payments."""
+
+import numpy as np
+import pytest
+from fake_engine import tiny_programme
+from hypothesis import given
+from hypothesis import strategies as st
+
+import sirisk as sr
+from sirisk.money.kernels import rate_card
+from sirisk.money.payments import capped, contract_payments
+
+P = tiny_programme(horizon=12)  # measures: job (Sustained in work), self (off benefit at month 3)
+JOB, SELF = sr.Outcome("job", "job"), sr.Outcome("self", "self")
+
+
+def _arms(treated_job, treated_self, entry, base_job=None, base_entry=None):
+    """Person records [draw=1, person, measure] from per-person months since enrolment (-1: never)."""
+    def rec(job, self_):
+        return np.stack([np.array(job), np.array(self_)], axis=-1)[None]
+    arms = {"treated": (rec(treated_job, treated_self), np.array(entry)[None])}
+    base_job = treated_job if base_job is None else base_job
+    base_entry = entry if base_entry is None else base_entry
+    for arm in ("counterfactual", "control"):
+        arms[arm] = (rec(base_job, [-1] * len(base_job)), np.array(base_entry)[None])
+    return arms
+
+
+def _pay(mechanisms, arms, cap=None, savings=None):
+    contract = sr.Contract([JOB, SELF], mechanisms, cap_dkk=cap)
+    return contract_payments(contract, P, arms, savings or {})[0]
+
+
+def test_rate_card_with_person_cap_lag_and_cap():
+    # Person 0 enrols in month 0: job at month 2, self-supporting at month 3 (fixed by the measure).
+    # Person 1 enrols in month 1: self-supporting at month 3 -> calendar month 4. Person 2: nothing.
+    arms = _arms(treated_job=[2, -1, -1], treated_self=[3, 3, -1], entry=[0, 1, 1])
+    card = sr.RateCard({"job": 40_000, "self": 25_000}, person_cap_dkk=50_000, lag_months=1)
+    pay = _pay([card], arms)
+    # Person 0: 40,000 paid at month 3; then only 10,000 of 25,000 (cap 50,000) at month 4.
+    # Person 1: 25,000 at month 5.
+    expected = np.zeros(12)
+    expected[3], expected[4], expected[5] = 40_000, 10_000, 25_000
+    np.testing.assert_allclose(pay, expected)
+    # A mechanism cap of 60,000: 40,000 + 10,000 fit, then only 10,000 of the 25,000.
+    pay = _pay([sr.RateCard({"job": 40_000, "self": 25_000}, person_cap_dkk=50_000, lag_months=1, cap_dkk=60_000)], arms)
+    expected[5] = 10_000
+    np.testing.assert_allclose(pay, expected)
+
+
+def test_outcome_by_month_limits_what_counts():
+    arms = _arms(treated_job=[2, 9], treated_self=[-1, -1], entry=[0, 0])
+    contract = sr.Contract([sr.Outcome("job", "job", by_month=6), SELF], [sr.RateCard({"job": 1_000})])
+    pay = contract_payments(contract, P, arms, {})[0]
+    assert pay.sum() == 1_000 and pay[2] == 1_000  # the job at month 9 is too late
+
+
+def test_threshold_all_or_nothing_and_proportional_with_a_fixed_baseline():
+    # Cohort 0 (enrolled month 0): 2 of 4 find a job by month 3 -> rate 0.5; baseline 0.3: improvement 0.2.
+    # Cohort 1 (enrolled month 1): 1 of 4 by month 4 -> 0.25: improvement -0.05.
+    arms = _arms(treated_job=[1, 3, 5, -1, 2, 9, -1, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    base = sr.Baseline("fixed", rate=0.3)
+    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                     baseline=base, lag_months=2)
+    pay = _pay([m], arms)
+    assert pay[5] == 100_000 and pay.sum() == 100_000
+    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                     baseline=base, mode="proportional", full_at=0.3)
+    pay = _pay([m], arms)
+    # (0.2 - 0.1) / (0.3 - 0.1) = 0.5 of the payment for cohort 0; nothing for cohort 1.
+    assert pay[3] == pytest.approx(50_000) and pay.sum() == pytest.approx(50_000)
+
+
+def test_threshold_fallback_pays_only_if_no_cohort_paid():
+    # Cohort rates by their months: cohort 0 (month 3): 1/4 = 0.25; cohort 1 (month 4): 1/4 = 0.25.
+    # Both below 0.3 + 0.1. All together by month 10: 6 of 8 = 0.75 -> improvement 0.45: the fallback pays.
+    arms = _arms(treated_job=[1, 5, 6, 7, 2, 8, 8, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                     baseline=sr.Baseline("fixed", rate=0.3), fallback_month=10, fallback_payment_dkk=150_000)
+    pay = _pay([m], arms)
+    assert pay[10] == 150_000 and pay.sum() == 150_000
+    # If cohort 0 pays, the fallback does not.
+    arms = _arms(treated_job=[1, 2, 3, 7, 2, 8, 8, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    pay = _pay([m], arms)
+    assert pay[3] == 100_000 and pay.sum() == 100_000
+
+
+def test_threshold_against_counterfactual_and_control_group():
+    # Treated: 3 of 4 by month 5; counterfactual: 1 of 4 -> improvement 0.5. Control: 2 of 2 -> -0.25.
+    treated = dict(treated_job=[1, 2, 3, -1], treated_self=[-1] * 4, entry=[0] * 4)
+    m = dict(threshold=0.2, payment_dkk=10_000, cohorts=((0, 0),), measure_months=(5,))
+    arms = _arms(**treated, base_job=[2, -1, -1, -1])
+    assert _pay([sr.Threshold("job", baseline=sr.Baseline("counterfactual"), **m)], arms).sum() == 10_000
+    arms = _arms(**treated, base_job=[0, 1], base_entry=[0, 0])
+    assert _pay([sr.Threshold("job", baseline=sr.Baseline("control_group"), **m)], arms).sum() == 0
+
+
+def test_gain_share_pays_its_share_of_the_cumulative_saving_per_period():
+    arms = _arms(treated_job=[-1], treated_self=[-1], entry=[0])
+    saving = np.zeros((1, 12))
+    saving[0, :4] = 1_000    # months 0-3
+    saving[0, 4:8] = -500    # months 4-7: the saving shrinks
+    saving[0, 8:] = 2_000    # months 8-11
+    m = sr.GainShare(0.5, holder="municipality", pay_every_months=4, lag_months=0)
+    pay = _pay([m], arms, savings={("counterfactual", "municipality"): saving})
+    # Month 3: 0.5 x 4,000 = 2,000. Month 7: 0.5 x 2,000 = 1,000 < paid: 0. Month 11: 0.5 x 10,000 - 2,000 = 3,000.
+    expected = np.zeros(12)
+    expected[3], expected[11] = 2_000, 3_000
+    np.testing.assert_allclose(pay, expected)
+
+
+def test_fixed_fees_and_the_contract_cap():
+    arms = _arms(treated_job=[2, -1, 4], treated_self=[-1] * 3, entry=[0, 1, 1])
+    fees = [sr.FixedFee(1_000, lag_months=1), sr.FixedFee(5_000, outcome="job")]
+    pay = _pay(fees, arms)
+    # Enrolment fees: 1,000 at month 1, 2,000 at month 2. Completion fees: 5,000 at month 2 and at month 5.
+    expected = np.zeros(12)
+    expected[1], expected[2], expected[5] = 1_000, 7_000, 5_000
+    np.testing.assert_allclose(pay, expected)
+    pay = _pay(fees, arms, cap=9_000)  # 1,000 + 7,000 fit, then 1,000 of 5,000
+    expected[5] = 1_000
+    np.testing.assert_allclose(pay, expected)
+
+
+def test_payments_past_the_horizon_are_not_made():
+    arms = _arms(treated_job=[10], treated_self=[-1], entry=[0])
+    assert _pay([sr.RateCard({"job": 1_000}, lag_months=2)], arms).sum() == 0
+
+
+@given(payments=st.lists(st.floats(0, 1e6), min_size=1, max_size=30), cap=st.floats(0, 5e6))
+def test_capped_streams_never_exceed_their_cap(payments, cap):
+    out = capped(np.array([payments]), cap)
+    assert np.all(out >= -1e-9) and out.sum() <= cap * (1 + 1e-12) + 1e-9
+    np.testing.assert_allclose(out.sum(), min(sum(payments), cap), rtol=1e-9, atol=1e-6)
+
+
+@given(months=st.lists(st.lists(st.integers(-1, 15), min_size=3, max_size=3), min_size=1, max_size=5),
+       prices=st.lists(st.floats(0, 1e5), min_size=3, max_size=3), person_cap=st.floats(0, 2e5))
+def test_rate_card_person_cap_holds_for_every_person(months, prices, person_cap):
+    for person in months:
+        out = np.zeros((1, 12))
+        rate_card(np.array([[person]]), np.array(prices), person_cap, 0, out)
+        due = sum(p for m, p in zip(person, prices) if 0 <= m < 12)
+        assert out.sum() <= person_cap * (1 + 1e-12) + 1e-9
+        assert out.sum() <= due + 1e-6
