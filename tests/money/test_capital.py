@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from scipy.optimize import brentq
 
@@ -87,6 +87,7 @@ def test_irr_special_cases():
 
 @given(cost=st.lists(st.floats(0, 1e6), min_size=1, max_size=8),
        receipts=st.lists(st.floats(0, 1e6), min_size=1, max_size=30))
+@example(cost=[1.0], receipts=[1.0, 6.695900177968543e-156])  # root ~1e-155: 1 + r == 1 (was 2.5 %)
 def test_irr_solves_npv_and_agrees_with_brentq(cost, receipts):
     cf = np.zeros(len(cost) + len(receipts))
     cf[:len(cost)] -= cost

@@ -38,8 +38,9 @@ def test_netcdf_round_trip(results, tmp_path):
 
 
 def test_summary_has_estimates_and_errors(results):
-    table = sr.risk_summary(results)
+    table = sr.risk_summary(results, levels=(0.05, 0.01))
     assert set(table.programme.values) == {"rich", "portfolio"}
+    assert {"investor_loss_cvar5", "investor_loss_cvar1", "guarantee_draw_var1"} <= set(table.statistic.values)
     assert np.isfinite(table.estimate.sel(statistic="municipal_net_pv_mean")).all()
     assert (table.mc_se.sel(statistic="municipal_net_pv_mean") > 0).all()
 
@@ -68,3 +69,12 @@ def test_a_strong_effect_pays_and_saves():
     r = sr.evaluate(_threshold_deal(3.0), draws=200, rng=1).sel(programme="rich")
     assert (r.municipal_saving_pv > 0).mean() > 0.9
     assert (r.outcome_payment.sum("month") > 0).mean() > 0.9
+
+
+def test_budgets_per_arm_are_consistent_with_the_effect():
+    r = sr.evaluate(rich_deal(), draws=20, rng=3, monthly_arm_budgets=True).sel(programme="rich")
+    effect = r.budget_cost.sel(arm="counterfactual") - r.budget_cost.sel(arm="treated")
+    np.testing.assert_allclose(effect, r.budget_effect, rtol=1e-5, atol=1.0)
+    pv = r.budget_cost_pv.sel(arm="counterfactual") - r.budget_cost_pv.sel(arm="treated")
+    np.testing.assert_allclose(pv, r.budget_effect_pv, rtol=1e-9)
+    assert np.isfinite(r.budget_cost_pv.sel(arm="control")).all()

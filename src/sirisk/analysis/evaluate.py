@@ -25,6 +25,8 @@ _PER_DRAW = ("municipal_saving_pv", "outcome_payments_pv", "municipal_net_pv", "
 _ATTRS = {
     "budget_effect": ("DKK", "budget saving of the programme (counterfactual cost - treated cost), nominal"),
     "budget_effect_pv": ("DKK", "budget saving discounted to the contract start"),
+    "budget_cost": ("DKK", "cost to each holder in each arm (benefits paid net of refund, minus tax), nominal"),
+    "budget_cost_pv": ("DKK", "cost to each holder in each arm, present value"),
     "programme_cost": ("DKK", "programme costs, funded by the investor"),
     "outcome_payment_due": ("DKK", "outcome payments due under the contract, before the investor's return cap"),
     "outcome_payment": ("DKK", "outcome payments made by the municipality to the investor"),
@@ -67,7 +69,7 @@ def _slice(values: Mapping, lo: int, hi: int, n: int) -> dict:
 
 def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parameters=None,
              batch_size: int = 2000, threads: int | None = None, progress=None,
-             timings: dict | None = None) -> xr.Dataset:
+             monthly_arm_budgets: bool = False, timings: dict | None = None) -> xr.Dataset:
     """Simulate every deal of a portfolio and turn the paths into money and risk metrics per draw.
 
     Parameters
@@ -83,6 +85,10 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
         Draws simulated at once (bounds memory).
     progress : callable, optional
         Called with the number of draws finished after each batch.
+    monthly_arm_budgets : bool
+        Also keep each arm's cost per holder by month, ``budget_cost(draw,
+        programme, month, holder, arm)`` (large: 864 MB at 100,000 draws x
+        3 programmes x 120 months). Present values per arm are always kept.
     timings : dict, optional
         If given, filled with the seconds spent in the engine and in the money layer.
 
@@ -121,6 +127,9 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     out = {name: np.zeros((draws, P, T), dtype=np.float32) for name in _MONTHLY}
     out["budget_effect"] = np.zeros((draws, P, T, len(holders)), dtype=np.float32)
     out["budget_effect_pv"] = np.zeros((draws, P, len(holders)))
+    out["budget_cost_pv"] = np.full((draws, P, len(holders), len(arms)), np.nan)
+    if monthly_arm_budgets:
+        out["budget_cost"] = np.full((draws, P, T, len(holders), len(arms)), np.nan, dtype=np.float32)
     for name in _PER_DRAW:
         out[name] = np.zeros((draws, P), dtype=bool if name in ("investor_loss", "guarantee_full_cap")
                              else np.int8 if name == "investor_irr_reason" else np.float64)
@@ -145,6 +154,10 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
             out["budget_effect"][lo:hi, k, :Tp] = money["budget_effect"]
             portfolio_flows[lo:hi, :Tp] += money["investor_cash_flow"]
             out["budget_effect_pv"][lo:hi, k] = money["budget_effect_pv"]
+            slots = [arms.index(a) for a in run_arms]
+            out["budget_cost_pv"][lo:hi, k][..., slots] = money["budget_cost_pv"]
+            if monthly_arm_budgets:
+                out["budget_cost"][lo:hi, k, :Tp][..., slots] = money["budget_cost"].transpose(0, 2, 3, 1)
             for name in _PER_DRAW:
                 out[name][lo:hi, k] = money[name]
             names = [o.name for o in deal.contract.outcomes]
@@ -158,6 +171,8 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
 
     dims = {"budget_effect": ("draw", "programme", "month", "holder"),
             "budget_effect_pv": ("draw", "programme", "holder"),
+            "budget_cost": ("draw", "programme", "month", "holder", "arm"),
+            "budget_cost_pv": ("draw", "programme", "holder", "arm"),
             "outcome_rate": ("draw", "programme", "arm", "outcome")}
     data = {}
     for name, arr in out.items():
@@ -184,6 +199,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     ds.attrs.update({
         "portfolio": portfolio.name,
         "investment_limit_dkk": portfolio.investment_limit_dkk,
+        "guarantee_exposure_dkk": float(sum(0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals)),
         "seed_entropy": str(seq.entropy),
         "seed_spawn_key": str(tuple(seq.spawn_key)),
         "sign_convention": "savings and receipts positive; investor cash flows negative when capital is drawn",

@@ -94,27 +94,50 @@ def _rows(values: dict, stats):
     return {name: fn(values) for name, fn in stats}
 
 
-def risk_summary(results: xr.Dataset, alpha: float = 0.05) -> xr.Dataset:
+def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
     """The risk table: per programme and for the portfolio, estimates with Monte Carlo standard errors.
 
-    Returns a Dataset with dims ``(programme, statistic)`` and variables
-    ``estimate`` and ``mc_se``; programme ``"portfolio"`` holds the totals.
+    Parameters
+    ----------
+    results : xarray.Dataset
+        From :func:`sirisk.evaluate`.
+    levels : sequence of float
+        Tail probabilities for quantiles, VaR and CVaR (e.g. ``(0.05, 0.01)``).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dims ``(programme, statistic)``, variables ``estimate`` and ``mc_se``;
+        programme ``"portfolio"`` holds the totals over programmes.
     """
-    q_lo = alpha
+    levels = tuple(float(a) for a in np.atleast_1d(levels))
+    for a in levels:
+        if not 0.0 < a < 0.5:
+            from ..errors import SpecError
+            raise SpecError(f"levels contains {a!r}; a tail probability must lie in (0, 0.5)")
+
+    def loss(v):
+        return v["investor_principal"] - v["investor_receipts"]
+
     stats = [
         ("municipal_net_pv_mean", lambda v: mean(v["municipal_net_pv"])),
         ("p_municipality_pays_more_than_it_saves", lambda v: probability(v["municipal_net_pv"] < 0)),
-        ("municipal_net_pv_q05", lambda v: quantile(v["municipal_net_pv"], q_lo)),
         ("investor_irr_median", lambda v: quantile(v["investor_irr"], 0.5)),
-        ("investor_irr_q05", lambda v: quantile(v["investor_irr"], q_lo)),
         ("p_investor_loss", lambda v: probability(v["investor_loss"])),
-        ("investor_loss_var", lambda v: value_at_risk(v["investor_principal"] - v["investor_receipts"], alpha)),
-        ("investor_loss_cvar", lambda v: expected_shortfall(v["investor_principal"] - v["investor_receipts"], alpha)),
         ("guarantee_draw_mean", lambda v: mean(v["guarantee_draw"])),
         ("p_guarantee_drawn", lambda v: probability(v["guarantee_draw"] > 0)),
         ("p_guarantee_cap_drawn", lambda v: probability(v["guarantee_full_cap"])),
-        ("guarantee_draw_cvar", lambda v: expected_shortfall(v["guarantee_draw"], alpha)),
     ]
+    for a in levels:
+        tag = f"{100 * a:g}".replace(".", "_")
+        stats += [
+            (f"municipal_net_pv_q{tag}", lambda v, a=a: quantile(v["municipal_net_pv"], a)),
+            (f"investor_irr_q{tag}", lambda v, a=a: quantile(v["investor_irr"], a)),
+            (f"investor_loss_var{tag}", lambda v, a=a: value_at_risk(loss(v), a)),
+            (f"investor_loss_cvar{tag}", lambda v, a=a: expected_shortfall(loss(v), a)),
+            (f"guarantee_draw_var{tag}", lambda v, a=a: value_at_risk(v["guarantee_draw"], a)),
+            (f"guarantee_draw_cvar{tag}", lambda v, a=a: expected_shortfall(v["guarantee_draw"], a)),
+        ]
     names = [s for s, _ in stats]
     programmes = list(results.programme.values)
     est = np.full((len(programmes) + 1, len(names)), np.nan)
@@ -125,7 +148,7 @@ def risk_summary(results: xr.Dataset, alpha: float = 0.05) -> xr.Dataset:
         values = {k: results[k].sel(programme=prog).values for k in keys}
         for j, (_, fn) in enumerate(stats):
             est[i, j], se[i, j] = fn(values)
-    total = {k: results[k].sum("programme").values for k in keys if k not in ("investor_irr",)}
+    total = {k: results[k].sum("programme").values for k in keys if k != "investor_irr"}
     total["investor_irr"] = results["portfolio_investor_irr"].values
     total["investor_loss"] = total["investor_receipts"] < total["investor_principal"]
     total["guarantee_full_cap"] = results["guarantee_full_cap"].any("programme").values
@@ -134,6 +157,7 @@ def risk_summary(results: xr.Dataset, alpha: float = 0.05) -> xr.Dataset:
     return xr.Dataset(
         {"estimate": (("programme", "statistic"), est), "mc_se": (("programme", "statistic"), se)},
         coords={"programme": programmes + ["portfolio"], "statistic": names},
-        attrs={"alpha": alpha, "draws": results.sizes["draw"],
-               "note": "guarantee_full_cap for the portfolio: any programme drew its full cap"},
+        attrs={"levels": list(levels), "draws": results.sizes["draw"],
+               "note": "portfolio: totals over programmes; p_guarantee_cap_drawn: any programme drew its full cap; "
+                       "investor loss = principal - receipts (negative: a gain)"},
     )

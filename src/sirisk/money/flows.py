@@ -34,9 +34,9 @@ def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
     index, discount = budget.month_factors(T)
 
     # Budgets per arm and holder: occupancy times cost per person-month, indexed.
-    cost = np.empty((D, len(arms), T, len(budget.holders)))
-    budget_costs(occupancy, budget.matrix(p.state_names, B), index, cost)
-    cost = {a: cost[:, k] for k, a in enumerate(arms)}  # [D, T, H]
+    cost_all = np.empty((D, len(arms), T, len(budget.holders)))
+    budget_costs(occupancy, budget.matrix(p.state_names, B), index, cost_all)
+    cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
     effect = cost["counterfactual"] - cost["treated"]  # saving: positive
 
     entry = {a: engine.entry_month.values[:, k] for k, a in enumerate(arms)}
@@ -98,6 +98,8 @@ def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
         "outcome_payments_pv": payments_pv,
         "municipal_net_pv": saving_pv - payments_pv,
         "budget_effect_pv": (effect * discount[None, :, None]).sum(axis=1),  # [D, H]
+        "budget_cost": cost_all,                                              # [D, arm, T, H]
+        "budget_cost_pv": np.einsum("dath,t->dha", cost_all, discount),       # [D, H, arm]
         "investor_principal": principal,
         "investor_receipts": receipts,
         "investor_irr": np.where(reason == 1, -1.0, (1 + irr_m) ** 12 - 1),

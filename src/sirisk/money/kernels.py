@@ -188,9 +188,14 @@ def _npv_sign_form(cf, rate):
 
 @njit(cache=True)
 def _root(cf, lo, hi, f_lo, f_hi):
-    """Illinois false position on a sign-changing bracket of one form."""
+    """Root in a sign-changing bracket: Illinois false position, bisecting whenever it fails to halve the bracket.
+
+    The bisection safeguard guarantees convergence even where the NPV is flat
+    to machine precision (a root within 1e-16 of 0, where 1 + r == 1).
+    """
     side = 0
-    for _ in range(200):
+    for _ in range(400):
+        width = hi - lo
         r = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
         if not (lo < r < hi):
             r = 0.5 * (lo + hi)
@@ -207,7 +212,17 @@ def _root(cf, lo, hi, f_lo, f_hi):
             if side == 1:
                 f_hi *= 0.5
             side = 1
-        if hi - lo <= 4e-16 * max(1.0, abs(r)):
+        if hi - lo > 0.5 * width:
+            mid = 0.5 * (lo + hi)
+            f_mid = _npv_sign_form(cf, mid)
+            if f_mid == 0.0:
+                return mid
+            if (f_mid > 0) == (f_hi > 0):
+                hi, f_hi = mid, f_mid
+            else:
+                lo, f_lo = mid, f_mid
+            side = 0
+        if hi - lo <= 4e-16 * max(1.0, abs(lo)):
             break
     return 0.5 * (lo + hi)
 
