@@ -76,3 +76,14 @@ def as_tuple(where: str, field: str, value) -> tuple:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise fail(where, field, value, "must be a sequence")
     return tuple(value)
+
+
+def items(where: str, field: str, value, cls, *, non_empty: str | None = None) -> tuple:
+    """A sequence whose items are all ``cls`` instances; ``non_empty`` is the rule if it must not be empty."""
+    value = as_tuple(where, field, value)
+    if non_empty and not value:
+        raise fail(where, field, value, non_empty)
+    for item in value:
+        if not isinstance(item, cls):
+            raise fail(where, field, item, f"each must be a {cls.__name__}")
+    return value

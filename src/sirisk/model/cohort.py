@@ -89,12 +89,7 @@ class Cohort:
         intake = tuple(_checks.integer(where, f"intake[{m}]", v, minimum=0) for m, v in enumerate(intake))
         if sum(intake) < 1:
             raise _checks.fail(where, "intake", intake, "at least one person must enrol")
-        subgroups = _checks.as_tuple(where, "subgroups", self.subgroups)
-        if not subgroups:
-            raise _checks.fail(where, "subgroups", subgroups, "give at least one subgroup")
-        for g in subgroups:
-            if not isinstance(g, Subgroup):
-                raise _checks.fail(where, "subgroups", g, "each must be a Subgroup")
+        subgroups = _checks.items(where, "subgroups", self.subgroups, Subgroup, non_empty="give at least one subgroup")
         _checks.unique_names(where, "subgroup name", (g.name for g in subgroups))
         total = sum(g.share for g in subgroups)
         if abs(total - 1.0) > 1e-9:

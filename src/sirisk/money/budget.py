@@ -124,10 +124,7 @@ class Budget:
 
     def __post_init__(self):
         where = "budget"
-        flows = _checks.as_tuple(where, "flows", self.flows)
-        for f in flows:
-            if not isinstance(f, StateFlow):
-                raise _checks.fail(where, "flows", f, "each must be a StateFlow")
+        flows = _checks.items(where, "flows", self.flows, StateFlow)
         holders = tuple(_checks.name(where, "holders", h) for h in _checks.as_tuple(where, "holders", self.holders))
         _checks.unique_names(where, "holder", holders)
         for f in flows:

@@ -318,10 +318,7 @@ class Contract:
 
     def __post_init__(self):
         where = "contract"
-        outcomes = _checks.as_tuple(where, "outcomes", self.outcomes)
-        for o in outcomes:
-            if not isinstance(o, Outcome):
-                raise _checks.fail(where, "outcomes", o, "each must be an Outcome")
+        outcomes = _checks.items(where, "outcomes", self.outcomes, Outcome)
         _checks.unique_names(where, "outcome name", (o.name for o in outcomes))
         mechanisms = _checks.as_tuple(where, "mechanisms", self.mechanisms)
         if not mechanisms:

@@ -129,12 +129,7 @@ class Portfolio:
     def __post_init__(self):
         _checks.name("portfolio", "name", self.name)
         where = f"portfolio {self.name!r}"
-        deals = _checks.as_tuple(where, "deals", self.deals)
-        if not deals:
-            raise _checks.fail(where, "deals", (), "give at least one deal")
-        for d in deals:
-            if not isinstance(d, Deal):
-                raise _checks.fail(where, "deals", d, "each must be a Deal")
+        deals = _checks.items(where, "deals", self.deals, Deal, non_empty="give at least one deal")
         _checks.unique_names(where, "programme name", (d.name for d in deals))
         object.__setattr__(self, "deals", deals)
         limit = _checks.real(where, "investment_limit_dkk", self.investment_limit_dkk, low=0.0)
