@@ -12,6 +12,7 @@ from .engine import ARMS, simulate
 from .errors import SpecError
 from .model import (BenefitClock, Cohort, Effect, InStatesAt, MonthsIn, Programme, Rule, State, Subgroup,
                     Sustained, Transition)
+from . import uncertainty
 from .money import (Baseline, Budget, Contract, Deal, FixedFee, GainShare, Guarantee, InvestorTerms, Outcome,
                     Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold)
 
@@ -20,4 +21,5 @@ __version__ = "0.1.0.dev0"
 __all__ = ["ARMS", "Baseline", "BenefitClock", "Budget", "Cohort", "Contract", "Deal", "Effect", "FixedFee",
            "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "MonthsIn", "Outcome", "Portfolio", "Programme",
            "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "SpecError", "State", "StateFlow", "Subgroup",
-           "Sustained", "Threshold", "Transition", "evaluate", "risk_summary", "simulate", "__version__"]
+           "Sustained", "Threshold", "Transition", "evaluate", "risk_summary", "simulate", "uncertainty",
+           "__version__"]

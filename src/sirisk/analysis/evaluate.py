@@ -67,7 +67,7 @@ def _slice(values: Mapping, lo: int, hi: int, n: int) -> dict:
     return out
 
 
-def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parameters=None,
+def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parameters=None, uncertainty=None,
              batch_size: int = 2000, threads: int | None = None, progress=None,
              monthly_arm_budgets: bool = False, timings: dict | None = None) -> xr.Dataset:
     """Simulate every deal of a portfolio and turn the paths into money and risk metrics per draw.
@@ -81,6 +81,11 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
         results do not depend on ``batch_size`` or threads.
     parameters : mapping, optional
         ``{programme name: {parameter path: values per draw}}``.
+    uncertainty : Uncertainty, optional
+        Distributions, copula and shocks of uncertain parameters
+        (``"programme/path"``), sampled once for all draws before the
+        batches (so results do not depend on ``batch_size``). The sampled
+        values are kept: ``input_value(draw, input)``.
     batch_size : int
         Draws simulated at once (bounds memory).
     progress : callable, optional
@@ -113,6 +118,23 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     check_threads(threads)
     params = _parameters(portfolio, parameters, draws)
     seq = seed_sequence(rng)
+    inputs = {}
+    if uncertainty is not None:
+        from ..uncertainty.sampling import sample
+
+        # A child stream of its own, distinct from every programme's engine stream.
+        inputs = sample(uncertainty, int(draws),
+                        rng=np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (1 << 30,)))
+        for name, values in inputs.items():
+            if "/" not in name:
+                continue  # a shock: recorded, already applied to its targets
+            programme, path = name.split("/", 1)
+            if programme not in params:
+                raise SpecError(f"uncertainty: parameter is {name!r}; {programme!r} is not a programme of the "
+                                f"portfolio {tuple(params)}")
+            if path in params[programme]:
+                raise SpecError(f"uncertainty: parameter is {name!r}; it is also given in parameters, give it once")
+            params[programme][path] = values
     deals = portfolio.deals
     P = len(deals)
     T = max(d.programme.horizon_months for d in deals)
@@ -183,6 +205,12 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
         "draw": np.arange(draws), "programme": [d.name for d in deals], "month": np.arange(T),
         "holder": list(holders), "arm": list(arms), "outcome": outcomes,
     })
+    if inputs:
+        names = list(inputs)
+        ds["input_value"] = (("draw", "input"), np.stack([inputs[n] for n in names], axis=1),
+                             {"description": "sampled uncertain inputs (programme/path; shocks by name)"})
+        ds = ds.assign_coords(input=names)
+        ds.attrs["sampling_method"] = uncertainty.method
     ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals],
                            {"units": "DKK"})
     ds["investment"] = ("programme", [d.investor.commitment_dkk for d in deals], {"units": "DKK"})
