@@ -18,6 +18,7 @@ from ..money.kernels import IRR_REASONS, irr_all
 
 __all__ = ["evaluate"]
 
+_WHOLE = ("cohort.size", "_months")
 _MONTHLY = ("programme_cost", "outcome_payment_due", "outcome_payment", "investor_cash_flow")
 _PER_DRAW = ("municipal_saving_pv", "outcome_payments_pv", "municipal_net_pv", "investor_principal",
              "investor_receipts", "investor_irr", "investor_irr_reason", "investor_moic", "investor_npv",
@@ -134,7 +135,8 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                                 f"portfolio {tuple(params)}")
             if path in params[programme]:
                 raise SpecError(f"uncertainty: parameter is {name!r}; it is also given in parameters, give it once")
-            params[programme][path] = values
+            # Counts and months are whole numbers: continuous draws are rounded to the nearest.
+            params[programme][path] = np.rint(values) if path.endswith(_WHOLE) else values
     deals = portfolio.deals
     P = len(deals)
     T = max(d.programme.horizon_months for d in deals)
