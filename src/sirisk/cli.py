@@ -1,10 +1,10 @@
 """The ``sirisk`` command line.
 
-``sirisk run`` is the main job. Until the built-in DSI 2021 portfolio and the
-money layer exist, it runs the engine on the fixed reference model of the
-design notes (section 7) and prints what the engine can already say: the
-effect of the intervention on employment and on months on benefit, with
-Monte Carlo errors. Its command line stays the same when ``dsi2021`` arrives.
+``sirisk run`` is the main job: it runs the built-in DSI 2021 portfolio
+(or another built-in scenario), prints a risk summary a contract designer
+can read at a glance, and writes ``results.nc`` and figures.
+``sirisk describe dsi2021`` prints the scenario with the source of every
+number and every assumption with its range.
 
 Bad input ends with one line on stderr and exit status 2, never a traceback.
 """
@@ -12,16 +12,15 @@ Bad input ends with one line on stderr and exit status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-
-import numpy as np
+from pathlib import Path
 
 from .errors import SpecError
+from .scenarios import SCENARIOS
 
 __all__ = ["main"]
-
-SCENARIOS = ("reference",)
 
 
 def _whole(minimum: int, rule: str):
@@ -49,62 +48,104 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sirisk", description="Monte Carlo risk simulation of social investment programmes.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    run = sub.add_parser("run", help="simulate a scenario and print a risk summary")
-    run.add_argument("scenario", nargs="?", default="reference", choices=SCENARIOS,
-                     help="built-in scenario (default: reference; dsi2021 arrives with the money layer)")
+    run = sub.add_parser("run", help="simulate a scenario, print a risk summary, write results.nc and figures")
+    run.add_argument("scenario", nargs="?", default="dsi2021", choices=SCENARIOS,
+                     help="built-in scenario (default: dsi2021)")
     run.add_argument("--draws", type=_positive, default=10_000, help="parameter draws (default 10000)")
     run.add_argument("--seed", type=_seed, default=2021, help="random seed (default 2021)")
     run.add_argument("--threads", type=_positive, default=None, help="threads (default: all cores)")
-    run.add_argument("--quiet", action="store_true", help="print the summary only")
+    run.add_argument("--out", type=Path, default=Path("results"), help="output folder (default ./results)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    describe = sub.add_parser("describe", help="print a scenario with its sources and assumptions")
+    describe.add_argument("scenario", choices=SCENARIOS)
     return parser
 
 
-def _mean_se(x: np.ndarray) -> tuple[float, float]:
-    x = np.asarray(x, dtype=float)
-    return float(x.mean()), float(x.std(ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")
+def _fmt(value, se, scale=1.0, digits=2, percent=False):
+    if percent:
+        return f"{100 * value:6.1f}% ({100 * se:.1f})"
+    return f"{value / scale:7.{digits}f} ({se / scale:.{digits}f})"
 
 
-def _summary(ds, seconds: float) -> str:
-    per_person = ds.occupancy.sum(["month", "clock_band"]) / ds.enrolled
-    employed = per_person.sel(state="employed")
-    benefit = per_person.sel(state=ds.benefit).sum("state")
-    gain_emp = (employed.sel(arm="treated") - employed.sel(arm="counterfactual")).values
-    gain_ben = (benefit.sel(arm="counterfactual") - benefit.sel(arm="treated")).values
-    lines = [
-        f"sirisk {ds.attrs['sirisk_version']}: scenario {ds.attrs['programme']!r}, "
-        f"{ds.sizes['draw']:,} draws, seed {ds.attrs['seed_entropy']}, {seconds:.1f} s",
-        "(the engine's reference model; the DSI 2021 portfolio and its money arrive in later releases)",
-        "",
-        "per participant over the horizon        mean     (MC s.e.)",
-    ]
-    for arm in ("treated", "counterfactual"):
-        m, se = _mean_se(employed.sel(arm=arm).values)
-        lines.append(f"  months employed, {arm:<15}     {m:7.2f}   ({se:.3f})")
-    m, se = _mean_se(gain_emp)
-    lines.append(f"  extra months employed (effect)        {m:7.2f}   ({se:.3f})")
-    m, se = _mean_se(gain_ben)
-    lines.append(f"  months on benefit saved               {m:7.2f}   ({se:.3f})")
-    harm = float((gain_emp < 0).mean())
-    lines.append(f"  probability the effect is harmful     {harm:7.3f}   "
-                 f"({np.sqrt(harm * (1 - harm) / len(gain_emp)):.3f})")
+def summary_table(table, title: str) -> str:
+    """The risk summary as text: estimates with Monte Carlo standard errors in brackets."""
+    def get(prog, stat):
+        return float(table.estimate.sel(programme=prog, statistic=stat)), float(table.mc_se.sel(programme=prog, statistic=stat))
+
+    head = (f"{'':14}| {'municipal net effect, PV':^33} | {'investor IRR a year':^40} | {'guarantee draw':^47}\n"
+            f"{'programme':14}| {'mean mio. DKK':>15} {'P(pays > saves)':>17} | {'median':>13} {'5 % quantile':>13} "
+            f"{'P(loss)':>12} | {'mean mio. DKK':>15} {'P(any)':>14} {'P(full cap)':>15}")
+    lines = [title, "", head, "-" * len(head.splitlines()[1])]
+    for prog in table.programme.values:
+        lines.append(
+            f"{prog:14}| {_fmt(*get(prog, 'municipal_net_pv_mean'), scale=1e6):>15} "
+            f"{_fmt(*get(prog, 'p_municipality_pays_more_than_it_saves'), percent=True):>17} | "
+            f"{_fmt(*get(prog, 'investor_irr_median'), percent=True):>13} "
+            f"{_fmt(*get(prog, 'investor_irr_q5'), percent=True):>13} "
+            f"{_fmt(*get(prog, 'p_investor_loss'), percent=True):>12} | "
+            f"{_fmt(*get(prog, 'guarantee_draw_mean'), scale=1e6):>15} "
+            f"{_fmt(*get(prog, 'p_guarantee_drawn'), percent=True):>14} "
+            f"{_fmt(*get(prog, 'p_guarantee_cap_drawn'), percent=True):>15}")
+    lines.append("(Monte Carlo standard errors in brackets; portfolio: totals over programmes, P(full cap): any programme)")
     return "\n".join(lines)
 
 
+def _write_atomically(path: Path, write) -> None:
+    """Write to a temporary file beside ``path``, then rename: an interrupted run leaves no half file."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def _run(args) -> int:
-    from .engine import simulate
+    from tqdm import tqdm
+
+    from . import plot
+    from .analysis import evaluate, risk_summary
     from .engine.simulate import check_threads
-    from .scenarios.reference_model import reference_parameters, reference_programme
+    from .scenarios import load
 
     check_threads(args.threads)
-    programme = reference_programme()
-    params = reference_parameters(args.draws, rng=args.seed)
-    if not args.quiet:
-        print(f"simulating {args.draws:,} draws of {programme.name!r} "
-              f"({programme.cohort.size} participants, {programme.horizon_months} months) ...", file=sys.stderr)
+    portfolio, uncertainty, _ = load(args.scenario)
+    if args.out.exists() and not args.out.is_dir():
+        raise SpecError(f"--out is {str(args.out)!r}; must be a folder (it is a file)")
     start = time.perf_counter()
-    ds = simulate(programme, draws=args.draws, rng=args.seed, parameters=params,
-                  arms=("treated", "counterfactual"), threads=args.threads)
-    print(_summary(ds, time.perf_counter() - start))
+    with tqdm(total=args.draws, unit="draw", delay=1.0, disable=args.quiet, file=sys.stderr,
+              desc=f"sirisk run {args.scenario}") as bar:
+        results = evaluate(portfolio, draws=args.draws, rng=args.seed, uncertainty=uncertainty,
+                           threads=args.threads, progress=bar.update, batch_size=2000)
+    seconds = time.perf_counter() - start
+    title = (f"sirisk {results.attrs['sirisk_version']}: {args.scenario}, {args.draws:,} draws, seed {args.seed}, "
+             f"{seconds:.1f} s ({uncertainty.method} sampling of {len(uncertainty.names)} uncertain inputs)")
+    print(summary_table(risk_summary(results), title))
+    args.out.mkdir(parents=True, exist_ok=True)
+    compress = {name: {"zlib": True, "complevel": 4} for name in results.data_vars}
+    _write_atomically(args.out / "results.nc", lambda p: results.to_netcdf(p, engine="netcdf4", encoding=compress))
+    figures = {"investor_irr.png": plot.investor_irr, "municipal_net_fan.png": plot.municipal_net_fan,
+               "guarantee_draws.png": plot.guarantee_draws, "tornado.png": plot.tornado}
+    for name, make in figures.items():
+        fig = make(results)
+        _write_atomically(args.out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
+    print(f"\nwrote {args.out / 'results.nc'} and {len(figures)} figures in {args.out}/")
+    return 0
+
+
+def _describe(args) -> int:
+    from .scenarios import load
+
+    portfolio, uncertainty, text = load(args.scenario)
+    print(f"{portfolio.name}: {len(portfolio.deals)} programmes, investment limit "
+          f"{portfolio.investment_limit_dkk:,.0f} DKK")
+    for d in portfolio.deals:
+        p = d.programme
+        print(f"  {p.name}: {p.cohort.size} people over {p.cohort.intake_months} months, states "
+              f"{', '.join(p.state_names)}; investment {d.investor.commitment_dkk:,.0f} DKK")
+    print(f"\nWhere every number comes from ({len(uncertainty.names)} inputs varied by the uncertainty layer):")
+    print(text)
     return 0
 
 
@@ -113,13 +154,14 @@ def main(argv: list[str] | None = None) -> int:
 
     Examples
     --------
-    >>> main(["run", "--draws", "50", "--quiet"])  # doctest: +ELLIPSIS
-    sirisk ...: scenario 'reference', 50 draws, seed 2021, ...
+    >>> main(["describe", "dsi2021"])  # doctest: +ELLIPSIS
+    dsi2021: 3 programmes, investment limit 15,000,000 DKK
+    ...
     0
     """
     args = _parser().parse_args(argv)
     try:
-        return _run(args)
+        return _run(args) if args.command == "run" else _describe(args)
     except SpecError as err:
         print(f"sirisk: error: {err}", file=sys.stderr)
         return 2

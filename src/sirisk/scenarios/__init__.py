@@ -1,1 +1,30 @@
-"""Built-in scenarios."""
+"""Built-in scenarios, by name: each gives (portfolio, uncertainty, description)."""
+
+from __future__ import annotations
+
+__all__ = ["SCENARIOS", "load"]
+
+SCENARIOS = ("dsi2021", "reference")
+
+
+def load(name: str):
+    """``(portfolio, uncertainty, description)`` of a built-in scenario.
+
+    Examples
+    --------
+    >>> portfolio, uncertainty, text = load("dsi2021")
+    >>> portfolio.name
+    'dsi2021'
+    """
+    from ..errors import SpecError
+
+    if name == "dsi2021":
+        from .dsi2021 import dsi2021
+
+        portfolio, uncertainty, provenance = dsi2021()
+        return portfolio, uncertainty, provenance.describe()
+    if name == "reference":
+        from .reference_model import reference_scenario
+
+        return reference_scenario()
+    raise SpecError(f"scenario is {name!r}; must be one of the built-in scenarios {SCENARIOS}")

@@ -99,3 +99,17 @@ def reference_portfolio(participants: int = 180, horizon_months: int = 120, n_pr
                   Guarantee(cap_dkk=5e6, surplus_share=0.1))
              for k in range(n_programmes)]
     return Portfolio(name="reference", deals=deals)
+
+
+def reference_scenario():
+    """The synthetic reference portfolio with the reference model's effect prior, exp(N(0.15, 0.1)).
+
+    Returns ``(portfolio, uncertainty, description)`` like the other built-in scenarios.
+    """
+    from ..uncertainty import LogNormal, Uncertainty
+
+    portfolio = reference_portfolio()
+    prior = LogNormal.from_median_high(float(np.exp(0.15)), float(np.exp(0.15 + 1.6448536269514722 * 0.1)))
+    uncertainty = Uncertainty({f"{d.name}/effects.effect.hazard_ratio": prior for d in portfolio.deals})
+    return portfolio, uncertainty, ("Synthetic reference portfolio (design notes, section 7, with money): "
+                                    "illustrative round numbers, no facts.")
