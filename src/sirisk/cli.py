@@ -4,7 +4,9 @@
 (or another built-in scenario), prints a risk summary a contract designer
 can read at a glance, and writes ``results.nc`` and figures.
 ``sirisk describe dsi2021`` prints the scenario with the source of every
-number and every assumption with its range.
+number and every assumption with its range. ``sirisk run FILE`` runs a
+scenario file (TOML, see :mod:`sirisk.io.scenario_file`); ``sirisk validate
+FILE`` checks one; ``sirisk export dsi2021 FILE`` writes the built-in one.
 
 Bad input ends with one line on stderr and exit status 2, never a traceback.
 """
@@ -49,16 +51,38 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="sirisk", description="Monte Carlo risk simulation of social investment programmes.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="simulate a scenario, print a risk summary, write results.nc and figures")
-    run.add_argument("scenario", nargs="?", default="dsi2021", choices=SCENARIOS,
-                     help="built-in scenario (default: dsi2021)")
-    run.add_argument("--draws", type=_positive, default=10_000, help="parameter draws (default 10000)")
-    run.add_argument("--seed", type=_seed, default=2021, help="random seed (default 2021)")
+    run.add_argument("scenario", nargs="?", default="dsi2021",
+                     help=f"a built-in scenario ({', '.join(SCENARIOS)}) or a scenario file (.toml); default dsi2021")
+    run.add_argument("--draws", type=_positive, default=None, help="parameter draws (default: the file's, or 10000)")
+    run.add_argument("--seed", type=_seed, default=None, help="random seed (default: the file's, or 2021)")
     run.add_argument("--threads", type=_positive, default=None, help="threads (default: all cores)")
     run.add_argument("--out", type=Path, default=Path("results"), help="output folder (default ./results)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     describe = sub.add_parser("describe", help="print a scenario with its sources and assumptions")
-    describe.add_argument("scenario", choices=SCENARIOS)
+    describe.add_argument("scenario", help=f"a built-in scenario ({', '.join(SCENARIOS)}) or a scenario file")
+    validate = sub.add_parser("validate", help="check a scenario file; exit 2 with one line if it is bad")
+    validate.add_argument("file", type=Path)
+    export = sub.add_parser("export", help="write a built-in scenario as a scenario file")
+    export.add_argument("scenario", choices=SCENARIOS)
+    export.add_argument("file", type=Path)
     return parser
+
+
+DEFAULT_RUN = {"draws": 10_000, "seed": 2021}
+
+
+def _scenario(name: str):
+    """``(portfolio, uncertainty, description, run settings)`` of a built-in scenario or a file."""
+    from . import io
+    from .scenarios import load
+
+    if name in SCENARIOS:
+        portfolio, uncertainty, text = load(name)
+        return portfolio, uncertainty, text, {}
+    if name.endswith(".toml") or Path(name).exists():
+        portfolio, uncertainty, run = io.load(name)
+        return portfolio, uncertainty, f"scenario file {name}", run
+    raise SpecError(f"scenario is {name!r}; must be a built-in scenario ({', '.join(SCENARIOS)}) or a .toml file")
 
 
 def _fmt(value, se, scale=1.0, digits=2, percent=False):
@@ -107,20 +131,24 @@ def _run(args) -> int:
     from . import plot
     from .analysis import evaluate, risk_summary
     from .engine.simulate import check_threads
-    from .scenarios import load
 
     check_threads(args.threads)
-    portfolio, uncertainty, _ = load(args.scenario)
+    portfolio, uncertainty, _, run = _scenario(args.scenario)
+    settings = {**DEFAULT_RUN, "batch_size": 2000, **run,
+                **{k: getattr(args, k) for k in ("draws", "seed", "threads") if getattr(args, k) is not None}}
+    check_threads(settings.get("threads"))
     if args.out.exists() and not args.out.is_dir():
         raise SpecError(f"--out is {str(args.out)!r}; must be a folder (it is a file)")
+    draws, seed = settings["draws"], settings["seed"]
     start = time.perf_counter()
-    with tqdm(total=args.draws, unit="draw", delay=1.0, disable=args.quiet, file=sys.stderr,
-              desc=f"sirisk run {args.scenario}") as bar:
-        results = evaluate(portfolio, draws=args.draws, rng=args.seed, uncertainty=uncertainty,
-                           threads=args.threads, progress=bar.update, batch_size=2000)
+    with tqdm(total=draws, unit="draw", delay=1.0, disable=args.quiet, file=sys.stderr,
+              desc=f"sirisk run {portfolio.name}") as bar:
+        results = evaluate(portfolio, draws=draws, rng=seed, uncertainty=uncertainty, threads=settings.get("threads"),
+                           progress=bar.update, batch_size=settings["batch_size"])
     seconds = time.perf_counter() - start
-    title = (f"sirisk {results.attrs['sirisk_version']}: {args.scenario}, {args.draws:,} draws, seed {args.seed}, "
-             f"{seconds:.1f} s ({uncertainty.method} sampling of {len(uncertainty.names)} uncertain inputs)")
+    inputs = f"{uncertainty.method} sampling of {len(uncertainty.names)} uncertain inputs" if uncertainty else "no uncertain inputs"
+    title = (f"sirisk {results.attrs['sirisk_version']}: {portfolio.name}, {draws:,} draws, seed {seed}, "
+             f"{seconds:.1f} s ({inputs})")
     print(summary_table(risk_summary(results), title))
     args.out.mkdir(parents=True, exist_ok=True)
     compress = {name: {"zlib": True, "complevel": 4} for name in results.data_vars}
@@ -135,17 +163,36 @@ def _run(args) -> int:
 
 
 def _describe(args) -> int:
-    from .scenarios import load
-
-    portfolio, uncertainty, text = load(args.scenario)
+    portfolio, uncertainty, text, _ = _scenario(args.scenario)
     print(f"{portfolio.name}: {len(portfolio.deals)} programmes, investment limit "
           f"{portfolio.investment_limit_dkk:,.0f} DKK")
     for d in portfolio.deals:
         p = d.programme
         print(f"  {p.name}: {p.cohort.size} people over {p.cohort.intake_months} months, states "
               f"{', '.join(p.state_names)}; investment {d.investor.commitment_dkk:,.0f} DKK")
-    print(f"\nWhere every number comes from ({len(uncertainty.names)} inputs varied by the uncertainty layer):")
+    varied = len(uncertainty.names) if uncertainty else 0
+    print(f"\nWhere every number comes from ({varied} inputs varied by the uncertainty layer):")
     print(text)
+    return 0
+
+
+def _validate(args) -> int:
+    from . import io
+
+    portfolio, uncertainty, run = io.load(args.file)
+    print(f"{args.file}: valid: portfolio {portfolio.name!r} with {len(portfolio.deals)} programmes "
+          f"({', '.join(d.name for d in portfolio.deals)}), "
+          f"{len(uncertainty.names) if uncertainty else 0} uncertain inputs, run settings {run or 'default'}")
+    return 0
+
+
+def _export(args) -> int:
+    from . import io
+    from .scenarios import load
+
+    portfolio, uncertainty, _ = load(args.scenario)
+    _write_atomically(args.file, lambda p: io.dump(p, portfolio, uncertainty, DEFAULT_RUN))
+    print(f"wrote {args.file}")
     return 0
 
 
@@ -161,10 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     try:
-        return _run(args) if args.command == "run" else _describe(args)
+        return {"run": _run, "describe": _describe, "validate": _validate, "export": _export}[args.command](args)
     except SpecError as err:
         print(f"sirisk: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. head: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,97 @@
+"""Scenario files: everything the API can say round-trips through TOML; bad files get one clear line."""
+
+import dataclasses
+import subprocess
+import sys
+
+import pytest
+from models import rich_deal, rich_programme
+
+import sirisk as sr
+from sirisk import io
+from sirisk.scenarios import load
+from sirisk.uncertainty import (PERT, Beta, Empirical, GaussianCopula, LogNormal, NegativeBinomial, SharedShock,
+                                TruncatedNormal, Uncertainty)
+
+
+@pytest.mark.parametrize("name", ["dsi2021", "reference"])
+def test_built_in_scenarios_round_trip_identically(name, tmp_path):
+    portfolio, uncertainty, _ = load(name)
+    io.dump(tmp_path / "s.toml", portfolio, uncertainty, {"draws": 500, "seed": 3})
+    assert io.load(tmp_path / "s.toml") == (portfolio, uncertainty, {"draws": 500, "seed": 3})
+
+
+def test_every_kind_of_spec_round_trips():
+    programme = dataclasses.replace(rich_programme(), effects=(
+        sr.Effect("work", ["sick_pay->employed"], hazard_ratio=1.3, profile=(0.2, 0.6, 1.0, 0.8)),
+        sr.Effect("school", ["sick_pay->education"], hazard_ratio=0.9, lock_in_months=2, lock_in_hazard_ratio=0.7,
+                  ramp_up_months=1, full_effect_months=6, fade_out_months=3)))
+    portfolio = sr.Portfolio("all_kinds", [rich_deal(programme=programme)], investment_limit_dkk=9e6)
+    names = ["rich/effects.work.hazard_ratio", "rich/cohort.size"]
+    uncertainty = Uncertainty(
+        {names[0]: LogNormal.from_median_high(1.3, 2.0), names[1]: NegativeBinomial(40, 9),
+         "rich/hazards.employed->sick_pay.scale": PERT(0.5, 1.0, 2.0, shape=6),
+         "rich/effects.school.lock_in_hazard_ratio": Beta(0.7, 0.1),
+         "rich/effects.school.hazard_ratio": TruncatedNormal(0.9, 0.3, low=0.1),
+         "rich/hazards.sick_pay->employed.scale": Empirical((0.8, 1.0, 1.3))},
+        copula=GaussianCopula(names, [[1, -0.4], [-0.4, 1]], kind="normal"),
+        shocks=[SharedShock("labour", LogNormal(1.0, 0.1), ["rich/hazards.sick_pay->employed.scale"])],
+        method="sobol")
+    assert io.loads(io.dumps(portfolio, uncertainty)) == (portfolio, uncertainty, {})
+
+
+BAD = {
+    "not toml": ("portfolio = [", ["not valid TOML"]),
+    "no portfolio": ("[run]\ndraws = 5\n", ["portfolio: missing section"]),
+    "unknown section": ("[portfolio]\nname='x'\n[extra]\n", ["extra: unknown section"]),
+    "bad run value": ("[run]\ndraws = 0\n[portfolio]\nname = 'x'\n", ["run.draws", "0", "at least 1"]),
+    "unknown run key": ("[run]\ndraw = 5\n[portfolio]\nname = 'x'\n", ["run.draw: unknown key"]),
+    "missing key": ("[portfolio]\nname = 'x'\n", ["portfolio: missing key 'deals'"]),
+    "unknown key": ("[portfolio]\nname = 'x'\ndeals = []\ncolour = 'red'\n", ["portfolio.colour: unknown key", "Portfolio takes"]),
+    "unknown type": (None, ["uncertainty.parameters.\"a/b\".type", "'Cauchy'", "must be one of"]),
+}
+
+
+def _valid_portfolio_text():
+    return io.dumps(load("reference")[0])
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_files_get_one_line_naming_file_key_value_and_rule(name):
+    text, fragments = BAD[name]
+    if text is None:
+        text = _valid_portfolio_text() + "\n[uncertainty.parameters.'a/b']\ntype = 'Cauchy'\n"
+    with pytest.raises(sr.SpecError) as info:
+        io.loads(text, source="bad.toml")
+    message = str(info.value)
+    assert message.startswith("bad.toml: ") and "\n" not in message
+    for fragment in fragments:
+        assert fragment in message, (fragment, message)
+
+
+def test_a_deep_error_names_the_key_path_and_the_rule():
+    portfolio, uncertainty, _ = load("dsi2021")
+    text = io.dumps(portfolio, uncertainty).replace("payment_dkk = 4600000.0", "payment_dkk = -5.0")
+    with pytest.raises(sr.SpecError, match=r"^s.toml: portfolio.deals\[0\].contract.mechanisms\[0\]: .*payment_dkk is "
+                                           r"-5.0; must be >= 0$"):
+        io.loads(text, source="s.toml")
+
+
+def test_cli_export_validate_and_run_a_file(tmp_path):
+    def sirisk(*args):
+        return subprocess.run([sys.executable, "-m", "sirisk", *args], capture_output=True, text=True, timeout=600,
+                              cwd=tmp_path)
+
+    assert sirisk("export", "dsi2021", "dsi.toml").returncode == 0
+    ok = sirisk("validate", "dsi.toml")
+    assert ok.returncode == 0 and "valid" in ok.stdout
+    text = (tmp_path / "dsi.toml").read_text()
+    (tmp_path / "bad.toml").write_text(text.replace('source = "sick_pay"', 'source = "sickpay"', 1))
+    bad = sirisk("validate", "bad.toml")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    assert "bad.toml: portfolio.deals[0].programme" in bad.stderr and "'sickpay'" in bad.stderr
+    bad_run = sirisk("run", "bad.toml", "--draws", "10", "--out", "out")
+    assert bad_run.returncode == 2 and not (tmp_path / "out").exists()  # no partial output
+    run = sirisk("run", "dsi.toml", "--draws", "60", "--out", "out", "--quiet")
+    assert run.returncode == 0, run.stderr
+    assert "dsi2021, 60 draws, seed 2021" in run.stdout and (tmp_path / "out" / "results.nc").exists()
