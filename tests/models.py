@@ -62,8 +62,8 @@ def rich_deal(programme=None, mechanisms=None, guarantee_cap=5e6, **investor):
         sr.StateFlow("sick_pay", "municipality", 19_000, refundable=True, label="sygedagpenge"),
         sr.StateFlow("jobafklaring", "municipality", 15_500, refundable=True, label="ressourceforloebsydelse"),
         sr.StateFlow("cash_benefit", "municipality", 11_700, refundable=True, label="kontanthjaelp"),
-        sr.StateFlow("employed", "municipality", -7_000, label="municipal tax"),
-        sr.StateFlow("employed", "state", -9_000, label="state tax"),
+        sr.StateFlow("employed", "municipality", -7_000, label="municipal_tax"),
+        sr.StateFlow("employed", "state", -9_000, label="state_tax"),
     ])
     contract = sr.Contract(
         outcomes=[sr.Outcome("job", "work_or_school_3"), sr.Outcome("self_support", "off_benefit_12"),

@@ -55,3 +55,20 @@ def test_refund_never_changes_the_total_over_holders(amounts, refundable, shares
     with_refund = sr.Budget(flows, refund=sr.RefundStaircase(tuple(shares))).matrix(("s0", "s1"), 4)
     without = sr.Budget(flows, refund=sr.RefundStaircase((0.0,) * 4)).matrix(("s0", "s1"), 4)
     np.testing.assert_allclose(with_refund.sum(axis=2), without.sum(axis=2), atol=1e-6)
+
+
+def test_a_budget_scale_multiplies_the_flows_with_its_label():
+    p = tiny_programme(horizon=4)
+    labelled = sr.Budget([sr.StateFlow("benefit", "municipality", 10_000, refundable=True, label="benefit"),
+                          sr.StateFlow("work", "municipality", -1_000, label="tax"),
+                          sr.StateFlow("work", "state", -2_000, label="tax")], discount_rate_per_year=0.0)
+    occ = np.zeros((1, 3, 4, 2, 4), dtype=np.int32)
+    occ[0, 1, 0, 0, 0] = occ[0, 0, 0, 0, 0] = 1
+    occ[0, 1, 1:4, 0, 1] = 1
+    occ[0, 0, 1:4, 1, 0] = 1
+    engine = fake_engine(p, occupancy=occ, entry_month=np.zeros((1, 3, 1)))
+    flows = deal_flows(_deal(p, labelled), engine, {"budget.tax.scale": [3.0], "budget.benefit.scale": [0.5]})
+    # Municipality: counterfactual 3,000 a month (benefit halved, 60 % not refunded); treated -3,000 (tax x 3).
+    np.testing.assert_allclose(flows["budget_effect"][0, 1:, 0], [6_000] * 3)
+    # State: counterfactual refund 2,000; treated tax -6,000: saving 8,000.
+    np.testing.assert_allclose(flows["budget_effect"][0, 1:, 1], [8_000] * 3)

@@ -139,7 +139,26 @@ def test_capped_streams_never_exceed_their_cap(payments, cap):
 def test_rate_card_person_cap_holds_for_every_person(months, prices, person_cap):
     for person in months:
         out = np.zeros((1, 12))
-        rate_card(np.array([[person]]), np.array(prices), person_cap, 0, out)
+        rate_card(np.array([[person]]), np.array([prices]), person_cap, 0, out)
         due = sum(p for m, p in zip(person, prices) if 0 <= m < 12)
         assert out.sum() <= person_cap * (1 + 1e-12) + 1e-9
         assert out.sum() <= due + 1e-6
+
+
+def test_a_rate_card_scale_scales_prices_before_the_person_cap():
+    arms = _arms(treated_job=[2, -1, -1], treated_self=[3, 3, -1], entry=[0, 1, 1])
+    contract = sr.Contract([JOB, SELF], [sr.RateCard({"job": 40_000, "self": 25_000}, person_cap_dkk=30_000, lag_months=1)])
+    pay = contract_payments(contract, P, arms, {}, scales={0: np.array([0.5])})[0]
+    # Prices 20,000 and 12,500; person 0: 20,000 then 10,000 of 12,500 (cap 30,000); person 1: 12,500.
+    expected = np.zeros(12)
+    expected[3], expected[4], expected[5] = 20_000, 10_000, 12_500
+    np.testing.assert_allclose(pay, expected)
+
+
+def test_threshold_and_fee_scales_are_linear():
+    arms = _arms(treated_job=[1, 3, 5, -1], treated_self=[-1] * 4, entry=[0] * 4)
+    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0),), measure_months=(3,),
+                     baseline=sr.Baseline("fixed", rate=0.3))
+    contract = sr.Contract([JOB, SELF], [m, sr.FixedFee(1_000)])
+    pay = contract_payments(contract, P, arms, {}, scales={0: np.array([1.5]), 1: np.array([2.0])})[0]
+    assert pay[3] == 150_000 and pay[0] == 8_000 and pay.sum() == 158_000

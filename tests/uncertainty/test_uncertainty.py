@@ -138,8 +138,12 @@ ERRORS = {
     "evaluate given twice": (lambda: sr.evaluate(rich_deal(), draws=2, parameters={"rich": {"cohort.size": 5}},
                                                  uncertainty=Uncertainty({"rich/cohort.size": Fixed(5)})),
                              ["'rich/cohort.size'", "give it once"]),
-    "evaluate bad value": (lambda: sr.evaluate(rich_deal(), draws=2, uncertainty=Uncertainty(
-        {"rich/effects.work.hazard_ratio": Normal(0, 1)})), ["hazard ratio must be > 0"]),
+    "evaluate bad value": (lambda: sr.evaluate(rich_deal(), draws=2, rng=1, uncertainty=Uncertainty(
+        {"rich/effects.work.hazard_ratio": Uniform(-2, -1)})), ["hazard ratio must be > 0"]),
+    "money scale negative": (lambda: sr.evaluate(rich_deal(), draws=2, rng=1, uncertainty=Uncertainty(
+        {"rich/costs.scale": Uniform(-2, -1)})), ["'costs.scale'", "value at draw 0", "finite and >= 0"]),
+    "unknown money path": (lambda: sr.evaluate(rich_deal(), draws=2, rng=1, uncertainty=Uncertainty(
+        {"rich/budget.nothing.scale": Uniform(1, 2)})), ["'budget.nothing.scale'", "must be one of", "costs.scale"]),
 }
 
 

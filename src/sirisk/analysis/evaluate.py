@@ -81,7 +81,8 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
         Seed (keyword only). Each programme gets its own child stream, so
         results do not depend on ``batch_size`` or threads.
     parameters : mapping, optional
-        ``{programme name: {parameter path: values per draw}}``.
+        ``{programme name: {parameter path: values per draw}}``: engine paths
+        (``programme.parameter_paths``) or money scale factors (``deal.money_paths``).
     uncertainty : Uncertainty, optional
         Distributions, copula and shocks of uncertain parameters
         (``"programme/path"``), sampled once for all draws before the
@@ -160,6 +161,11 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     out["outcome_rate"] = np.full((draws, P, len(arms), len(outcomes)), np.nan)
     portfolio_flows = np.zeros((draws, T))  # float64, for the portfolio IRR
 
+    for deal in deals:
+        known = deal.programme.parameter_paths + deal.money_paths
+        for path in params[deal.name]:
+            if path not in known:
+                raise SpecError(f"programme {deal.name!r}: parameter path is {path!r}; must be one of {', '.join(known)}")
     seconds = {"engine": 0.0, "money": 0.0}
     children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,)) for k in range(P)]
     for lo in range(0, draws, batch_size):
@@ -168,10 +174,13 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
             p = deal.programme
             run_arms = arms if p.control_size > 0 else arms[:2]
             start = time.perf_counter()
+            batch = _slice(params[deal.name], lo, hi, draws)
+            engine_params = {path: v for path, v in batch.items() if path not in deal.money_paths}
+            money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
             engine = simulate(p, draws=range(lo, hi), rng=children[k], arms=run_arms,
-                              parameters=_slice(params[deal.name], lo, hi, draws), threads=threads)
+                              parameters=engine_params, threads=threads)
             middle = time.perf_counter()
-            money = deal_flows(deal, engine)
+            money = deal_flows(deal, engine, money_params)
             Tp = p.horizon_months
             for name in _MONTHLY:
                 out[name][lo:hi, k, :Tp] = money[name]

@@ -51,6 +51,8 @@ class StateFlow:
     def __post_init__(self):
         where = f"budget flow {self.label or self.state!r}"
         _checks.name(where, "state", self.state)
+        if self.label:
+            _checks.name(where, "label", self.label)  # labels name parameters: budget.<label>.scale
         _checks.name(where, "holder", self.holder)
         object.__setattr__(self, "dkk_per_month", _checks.real(where, "dkk_per_month", self.dkk_per_month))
         if self.refundable and self.dkk_per_month < 0:
@@ -141,8 +143,8 @@ class Budget:
         object.__setattr__(self, "discount_rate_per_year",
                            _checks.real(where, "discount_rate_per_year", self.discount_rate_per_year, low=-0.5, high=1.0))
 
-    def matrix(self, state_names, n_bands: int) -> np.ndarray:
-        """Cost per person-month ``[state, clock band, holder]``, refund applied.
+    def flow_matrices(self, state_names, n_bands: int) -> np.ndarray:
+        """Cost per person-month of each flow ``[flow, state, clock band, holder]``, refund applied.
 
         The refund moves ``share[band] * amount`` of a refundable flow from its
         holder to the refunder, so the total over holders is unchanged.
@@ -150,19 +152,28 @@ class Budget:
         if len(self.refund.shares) != n_bands:
             raise _checks.fail("budget", "refund.shares", self.refund.shares,
                                f"needs one share per benefit-clock band ({n_bands} bands)")
-        out = np.zeros((len(state_names), n_bands, len(self.holders)))
+        out = np.zeros((len(self.flows), len(state_names), n_bands, len(self.holders)))
         shares = np.array(self.refund.shares)
-        for f in self.flows:
+        for k, f in enumerate(self.flows):
             if f.state not in state_names:
                 raise _checks.fail(f"budget: flow {f.label or f.state!r}", "state", f.state,
                                    f"must be one of the states {tuple(state_names)}")
             s, h = list(state_names).index(f.state), self.holders.index(f.holder)
-            out[s, :, h] += f.dkk_per_month
+            out[k, s, :, h] += f.dkk_per_month
             if f.refundable:
                 r = self.holders.index(self.refund.refunder)
-                out[s, :, h] -= shares * f.dkk_per_month
-                out[s, :, r] += shares * f.dkk_per_month
+                out[k, s, :, h] -= shares * f.dkk_per_month
+                out[k, s, :, r] += shares * f.dkk_per_month
         return out
+
+    def matrix(self, state_names, n_bands: int) -> np.ndarray:
+        """Cost per person-month ``[state, clock band, holder]`` of all flows, refund applied."""
+        return self.flow_matrices(state_names, n_bands).sum(axis=0)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Distinct labels of the flows (each can be scaled per draw: ``budget.<label>.scale``)."""
+        return tuple(dict.fromkeys(f.label for f in self.flows if f.label))
 
     def month_factors(self, n_months: int) -> tuple[np.ndarray, np.ndarray]:
         """Indexation and discount factors by month since the contract start."""

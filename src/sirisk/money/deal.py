@@ -105,6 +105,39 @@ class Deal:
         return self.programme.name
 
     @property
+    def money_paths(self) -> tuple[str, ...]:
+        """Money parameters that may take a different value (a scale factor >= 0) in each draw.
+
+        ``budget.<label>.scale`` multiplies every budget flow with that label,
+        ``costs.scale`` the programme's costs, ``contract.mechanisms[k].scale``
+        a rate card's prices, a threshold's payments, a fee, or a gain share.
+        """
+        return (tuple(f"budget.{label}.scale" for label in self.budget.labels) + ("costs.scale",)
+                + tuple(f"contract.mechanisms[{k}].scale" for k in range(len(self.contract.mechanisms))))
+
+    def money_scales(self, values: dict, n_draws: int) -> dict[str, np.ndarray]:
+        """Check per-draw money scale factors (path -> values) and return them as arrays of length ``n_draws``."""
+        out = {}
+        for path, v in values.items():
+            where = f"deal {self.name!r}: parameter {path!r}"
+            if path not in self.money_paths:
+                raise _checks.fail(f"deal {self.name!r}", "parameter path", path,
+                                   f"must be one of {', '.join(self.programme.parameter_paths + self.money_paths)}")
+            arr = np.broadcast_to(np.asarray(v, dtype=float), (n_draws,))
+            bad = ~np.isfinite(arr) | (arr < 0)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise _checks.fail(where, f"value at draw {i}", float(arr[i]), "a scale factor must be finite and >= 0")
+            k = path[len("contract.mechanisms["):-len("].scale")] if path.startswith("contract.") else None
+            if k is not None and isinstance(self.contract.mechanisms[int(k)], GainShare):
+                share = self.contract.mechanisms[int(k)].share * arr
+                if (share > 1).any():
+                    i = int(np.flatnonzero(share > 1)[0])
+                    raise _checks.fail(where, f"value at draw {i}", float(arr[i]), "the scaled gain share must stay <= 1")
+            out[path] = arr
+        return out
+
+    @property
     def maturity_month(self) -> int:
         m = self.investor.maturity_month
         return self.programme.horizon_months - 1 if m is None else m

@@ -19,11 +19,13 @@ def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
     return np.cumsum(counts[:, :T], axis=1, dtype=np.float64)
 
 
-def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
+def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.ndarray]:
     """Money of ``deal`` for the draws of one engine result (an xarray.Dataset from ``simulate``).
 
-    Returns arrays with a leading draw axis: monthly series [draw, month(, holder)]
-    in nominal DKK, present values at the contract start, and per-draw metrics.
+    ``scales`` maps money parameter paths (``deal.money_paths``) to scale
+    factors per draw. Returns arrays with a leading draw axis: monthly series
+    [draw, month(, holder)] in nominal DKK, present values at the contract
+    start, and per-draw metrics.
     """
     p, budget = deal.programme, deal.budget
     T = p.horizon_months
@@ -34,8 +36,14 @@ def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
     index, discount = budget.month_factors(T)
 
     # Budgets per arm and holder: occupancy times cost per person-month, indexed.
+    scales = deal.money_scales(scales or {}, D)
+    flow_scale = np.ones((D, len(budget.flows)))
+    for k, f in enumerate(budget.flows):
+        if f.label and f"budget.{f.label}.scale" in scales:
+            flow_scale[:, k] = scales[f"budget.{f.label}.scale"]
+    matrices = np.einsum("df,fsbh->dsbh", flow_scale, budget.flow_matrices(p.state_names, B))
     cost_all = np.empty((D, len(arms), T, len(budget.holders)))
-    budget_costs(occupancy, budget.matrix(p.state_names, B), index, cost_all)
+    budget_costs(occupancy, matrices, index, cost_all)
     cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
     effect = cost["counterfactual"] - cost["treated"]  # saving: positive
 
@@ -65,7 +73,11 @@ def deal_flows(deal: Deal, engine) -> dict[str, np.ndarray]:
     c = deal.costs
     programme_costs(entry["treated"], c.per_enrolment_dkk, c.per_participant_month_dkk, c.service_months,
                     c.fixed_dkk_per_month, c.fixed_months, costs)
-    due = contract_payments(deal.contract, p, measures, savings, achieved=achieved)
+    if "costs.scale" in scales:
+        costs *= scales["costs.scale"][:, None]
+    mechanism_scales = {k: scales[f"contract.mechanisms[{k}].scale"] for k in range(len(deal.contract.mechanisms))
+                        if f"contract.mechanisms[{k}].scale" in scales}
+    due = contract_payments(deal.contract, p, measures, savings, achieved=achieved, scales=mechanism_scales)
 
     terms = deal.investor
     cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1

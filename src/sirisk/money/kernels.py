@@ -42,9 +42,9 @@ def achievement(values, entry, counts_months, at_least, by_month, window_end, ho
 
 @njit(cache=True, parallel=True)
 def budget_costs(occupancy, cost_matrix, index, out):
-    """out[d, a, t, h] = index[t] * sum over (state, band) of occupancy x cost per person-month."""
+    """out[d, a, t, h] = index[t] * sum over (state, band) of occupancy x cost per person-month [d, s, b, h]."""
     D, A, T, S, B = occupancy.shape
-    H = cost_matrix.shape[2]
+    H = cost_matrix.shape[3]
     for d in prange(D):
         for a in range(A):
             for t in range(T):
@@ -54,7 +54,7 @@ def budget_costs(occupancy, cost_matrix, index, out):
                         for b in range(B):
                             n = occupancy[d, a, t, s, b]
                             if n != 0:
-                                total += n * cost_matrix[s, b, h]
+                                total += n * cost_matrix[d, s, b, h]
                     out[d, a, t, h] = total * index[t]
 
 
@@ -83,7 +83,7 @@ def programme_costs(entry_month, per_enrolment, per_participant_month, service_m
 
 @njit(cache=True, parallel=True)
 def rate_card(achieved_month, prices, person_cap, lag, out):
-    """Rate-card payments out[d, t] from achievement months [d, person, outcome] (-1: not achieved).
+    """Rate-card payments out[d, t] from achievement months [d, person, outcome] (-1: not achieved), prices [d, outcome].
 
     A person's outcomes are paid in time order (ties in outcome order) until
     the sum of their prices reaches ``person_cap`` (< 0: no cap); payment
@@ -107,7 +107,7 @@ def rate_card(achieved_month, prices, person_cap, lag, out):
                 if best < 0:
                     break
                 done[best] = True
-                price = prices[best]
+                price = prices[d, best]
                 if person_cap >= 0.0:
                     price = min(price, person_cap - paid)
                 paid += price

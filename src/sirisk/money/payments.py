@@ -99,7 +99,8 @@ def _gain_share(m: GainShare, saving, T):
     return _shift(ends + m.lag_months, amounts, T)
 
 
-def contract_payments(contract: Contract, programme, arms: dict, savings: dict, achieved: dict | None = None) -> np.ndarray:
+def contract_payments(contract: Contract, programme, arms: dict, savings: dict, achieved: dict | None = None,
+                      scales: dict | None = None) -> np.ndarray:
     """Outcome payments due [draw, month] under ``contract``, before the investor's return cap.
 
     Parameters
@@ -110,6 +111,8 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
         Per (baseline kind, holder), the measured saving [draw, month].
     achieved : dict, optional
         Per (arm, outcome name), achievement months already computed.
+    scales : dict, optional
+        Per mechanism index, a scale factor per draw on its prices, payments, fee or share.
     """
     T = programme.horizon_months
     measure_index = {m.name: q for q, m in enumerate(programme.measures)}
@@ -125,12 +128,15 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
 
     D = arms["treated"][1].shape[0]
     total = np.zeros((D, T))
-    for m in contract.mechanisms:
+    for k, m in enumerate(contract.mechanisms):
+        scale = (scales or {}).get(k)
         if isinstance(m, RateCard):
             when = np.stack([achieved("treated", o) for o in m.outcomes], axis=-1).astype(np.int64)
             pay = np.zeros((D, T))
-            prices = np.array([p for _, p in m.prices])
+            prices = np.broadcast_to(np.array([p for _, p in m.prices]), (D, len(m.prices)))
+            prices = np.ascontiguousarray(prices * (1.0 if scale is None else scale[:, None]))
             rate_card(when, prices, -1.0 if m.person_cap_dkk is None else m.person_cap_dkk, m.lag_months, pay)
+            scale = None  # applied to the prices (before the person cap)
         elif isinstance(m, Threshold):
             base_arm = "control" if m.baseline.kind == "control_group" else "counterfactual"
             baseline = achieved(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
@@ -149,5 +155,7 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
             pay = m.dkk * np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))
+        if scale is not None:  # payments, fee and share are linear in their scale
+            pay = pay * scale[:, None]
         total += capped(pay, m.cap_dkk)
     return capped(total, contract.cap_dkk)

@@ -57,12 +57,20 @@ def _effect_prior(p: Provenance, programme, median, high, why):
     return median
 
 
+def _money(p: Provenance, programme, label, what, value, low, high, why):
+    """An assumed amount whose range the uncertainty layer carries as a scale factor on the flow ``label``."""
+    return p.assume(f"{programme}: {what}", value, low, high, why,
+                    parameter=f"{programme}/budget.{label}.scale", relative=True)
+
+
 def _taxes(p, programme, municipal, state):
     why = "tax per employed month not in the reference notes; depends on wages and hours"
-    return [StateFlow("employed", "municipality", -p.assume(f"{programme}: municipal tax per employed month (DKK)",
-                                                            *municipal, why), label="municipal tax"),
-            StateFlow("employed", "state", -p.assume(f"{programme}: state tax per employed month (DKK)", *state, why),
-                      label="state tax")]
+    return [StateFlow("employed", "municipality",
+                      -_money(p, programme, "municipal_tax", "municipal tax per employed month (DKK)", *municipal, why),
+                      label="municipal_tax"),
+            StateFlow("employed", "state",
+                      -_money(p, programme, "state_tax", "state tax per employed month (DKK)", *state, why),
+                      label="state_tax")]
 
 
 def _threshold_contract(p, programme, outcome, baseline, baseline_source, payment, measure_months, fallback):
@@ -70,7 +78,8 @@ def _threshold_contract(p, programme, outcome, baseline, baseline_source, paymen
     threshold = p.assume(f"{programme}: threshold, improvement over baseline", 0.05, 0.03, 0.10,
                          "DSI contracts use threshold triggers; the level is not public")
     full_at = p.assume(f"{programme}: improvement that pays in full", 0.15, 0.10, 0.25, why_price)
-    pay = p.assume(f"{programme}: payment per cohort at full improvement (DKK)", *payment, why_price)
+    pay = p.assume(f"{programme}: payment per cohort at full improvement (DKK)", *payment, why_price,
+                   parameter=f"{programme}/contract.mechanisms[0].scale", relative=True)
     return Contract(
         outcomes=[outcome],
         mechanisms=[Threshold(outcome.name, threshold=threshold, payment_dkk=pay, cohorts=((0, 11), (12, 23)),
@@ -111,8 +120,9 @@ def _holbaek(p: Provenance, clock) -> Deal:
     low, high = 11_698, 15_547
     p.cite("ressourceforloebsydelse / kontanthjaelp 30+, per month 2021, other / provider (DKK)",
            f"{low} / {high}", "danskerhverv.dk; bm.dk satser 2021 (" + REF + ")")
-    benefit = p.assume(f"{name}: ressourceforloebsydelse and kontanthjaelp per month (DKK)", 13_623, low, high,
-                       "mix of providers and others not known: midpoint of the two 2021 rates")
+    mix = "mix of providers and others not known: midpoint of the two 2021 rates"
+    benefit = _money(p, name, "ressourceforloebsydelse", "ressourceforloebsydelse per month (DKK)", 13_623, low, high, mix)
+    _money(p, name, "kontanthjaelp", "kontanthjaelp per month (DKK)", 13_623, low, high, mix)
     after = p.cite(f"{name}: sick pay reassessed after (months)", 5,
                    "22 weeks, then jobafklaring (cabiweb.dk; sygeguide.dk, " + REF + "); 22 weeks = 5.1 months")
     entry = p.assume(f"{name}: months on sick pay at referral", 2, 1, 3, "people are referred some weeks into the spell")
@@ -166,8 +176,8 @@ def _holbaek(p: Provenance, clock) -> Deal:
 def _svendborg(p: Provenance, clock) -> Deal:
     name = "svendborg"
     low, high = 11_698, 15_547
-    benefit = p.assume(f"{name}: kontanthjaelp per month (DKK)", 13_623, low, high,
-                       "provider / other mix not known: midpoint of the 2021 rates (" + REF + ")")
+    benefit = _money(p, name, "kontanthjaelp", "kontanthjaelp per month (DKK)", 13_623, low, high,
+                     "provider / other mix not known: midpoint of the 2021 rates (" + REF + ")")
     months_on = p.assume(f"{name}: months on benefit at enrolment", 24, 6, 60,
                          "residents of vulnerable housing areas outside the labour market; duration not public")
     states = [m.State("cash_benefit", benefit=True), m.State("employed"), m.State("education"),
@@ -209,10 +219,10 @@ def _svendborg(p: Provenance, clock) -> Deal:
 
 def _guldborgsund(p: Provenance, clock) -> Deal:
     name = "guldborgsund"
-    benefit = p.assume(f"{name}: uddannelseshjaelp per month (DKK)", 5_000, 2_728, 6_545,
-                       "2021 rate not found; 2020-2023 rates at home / away from home span the range (" + REF + ")")
-    su = p.assume(f"{name}: cost to the state of a month in education (DKK)", 6_000, 3_000, 7_000,
-                  "education grant (SU) not in the reference notes")
+    benefit = _money(p, name, "uddannelseshjaelp", "uddannelseshjaelp per month (DKK)", 5_000, 2_728, 6_545,
+                     "2021 rate not found; 2020-2023 rates at home / away from home span the range (" + REF + ")")
+    su = _money(p, name, "SU", "cost to the state of a month in education (DKK)", 6_000, 3_000, 7_000,
+                "education grant (SU) not in the reference notes")
     states = [m.State("education_benefit", benefit=True), m.State("education"), m.State("employed"),
               m.State("outside", absorbing=True)]
     transitions = [
