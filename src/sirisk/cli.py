@@ -132,7 +132,6 @@ def _run(args) -> int:
     from .analysis import evaluate, risk_summary
     from .engine.simulate import check_threads
 
-    check_threads(args.threads)
     portfolio, uncertainty, _, run = _scenario(args.scenario)
     settings = {**DEFAULT_RUN, "batch_size": 2000, **run,
                 **{k: getattr(args, k) for k in ("draws", "seed", "threads") if getattr(args, k) is not None}}

@@ -36,6 +36,8 @@ def test_every_number_is_cited_or_an_assumption_with_a_range(scenario):
     # The assumed ranges of engine parameters are carried by the uncertainty layer.
     varied = {e.parameter for e in provenance.entries if isinstance(e, Assumed) and e.parameter}
     assert varied <= set(uncertainty.parameters) and len(varied) >= 10
+    keys = [e.key for e in provenance.entries]
+    assert len(keys) == len(set(keys)), "a number is registered twice"
     text = provenance.describe()
     assert "ASSUMPTION" in text and "source: " in text
 

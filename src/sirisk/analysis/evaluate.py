@@ -49,7 +49,7 @@ _ATTRS = {
 }
 
 
-def _parameters(portfolio: Portfolio, parameters, n: int) -> dict[str, dict]:
+def _parameters(portfolio: Portfolio, parameters) -> dict[str, dict]:
     parameters = dict(parameters or {})
     names = [d.name for d in portfolio.deals]
     for key, value in parameters.items():
@@ -118,7 +118,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise SpecError(f"batch_size is {batch_size!r}; must be a positive whole number")
     check_threads(threads)
-    params = _parameters(portfolio, parameters, draws)
+    params = _parameters(portfolio, parameters)
     seq = seed_sequence(rng)
     inputs = {}
     if uncertainty is not None:

@@ -90,10 +90,6 @@ def expected_shortfall(loss, alpha: float) -> tuple[float, float]:
     return es, float(se)
 
 
-def _rows(values: dict, stats):
-    return {name: fn(values) for name, fn in stats}
-
-
 def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
     """The risk table: per programme and for the portfolio, estimates with Monte Carlo standard errors.
 

@@ -73,7 +73,7 @@ def _taxes(p, programme, municipal, state):
                       label="state_tax")]
 
 
-def _threshold_contract(p, programme, outcome, baseline, baseline_source, payment, measure_months, fallback):
+def _threshold_contract(p, programme, outcome, baseline, payment, measure_months, fallback):
     why_price = "DSI contract prices and returns are not public (" + REF + ")"
     threshold = p.assume(f"{programme}: threshold, improvement over baseline", 0.05, 0.03, 0.10,
                          "DSI contracts use threshold triggers; the level is not public")
@@ -85,16 +85,19 @@ def _threshold_contract(p, programme, outcome, baseline, baseline_source, paymen
         mechanisms=[Threshold(outcome.name, threshold=threshold, payment_dkk=pay, cohorts=((0, 11), (12, 23)),
                               measure_months=measure_months, baseline=Baseline("fixed", rate=baseline),
                               mode="proportional", full_at=full_at, fallback_month=fallback, lag_months=3)],
-    ), baseline_source
+    )
 
 
-def _investor(p, programme, commitment, commitment_source):
+def _investment(p, programme, value, source=None):
+    """The investment: cited where public, else assumed (the three must fit in the 15 m reserved)."""
+    if source:
+        return p.cite(f"{programme}: investment (DKK)", value, source)
+    return p.assume(f"{programme}: investment (DKK)", value, 2.5e6, 5.3e6,
+                    "no investment found; the three must fit in 15 mio. kr. with Holbaek's 6.9 m")
+
+
+def _investor(p, programme, commitment):
     why = "DSI contract returns are not public (" + REF + ")"
-    if commitment_source:
-        p.cite(f"{programme}: investment (DKK)", commitment, commitment_source)
-    else:
-        p.assume(f"{programme}: investment (DKK)", commitment, 2.5e6, 5.3e6,
-                 "no investment found; the three must fit in 15 mio. kr. with Holbaek's 6.9 m")
     cap = p.assume(f"{programme}: investor return cap per year", 0.15, 0.08, 0.20, why)
     share = p.assume(f"{programme}: DSI's share of the investor's surplus", 0.2, 0.0, 0.5,
                      "DSI takes 'a share of any surplus' (sn.dk article in " + REF + "); the share is not public")
@@ -161,15 +164,15 @@ def _holbaek(p: Provenance, clock) -> Deal:
                      StateFlow("jobafklaring", "municipality", benefit, refundable=True, label="ressourceforloebsydelse"),
                      StateFlow("cash_benefit", "municipality", benefit, refundable=True, label="kontanthjaelp"),
                      *_taxes(p, name, (7_000, 5_000, 9_000), (5_000, 3_000, 8_000))])
-    commitment = 6.9e6
+    commitment = _investment(p, name, 6.9e6, "INDIGO-POJ-0313: DKK 6.9 m (" + REF + ")")
     service = p.assume(f"{name}: months of service per participant", 12, 9, 15,
                        "service ran Jan 2024 - Jun 2026 for 180 people; months per person not public")
     costs = ProgrammeCosts(per_participant_month_dkk=_per_month(commitment, size, service), service_months=service)
     baseline = p.cite(f"{name}: baseline, in work at 12 months with usual services", 0.45,
                       "Hoff et al. 2021, usual services 45.0 % (" + REF + ")")
-    contract, _ = _threshold_contract(p, name, Outcome("work_or_education_12", "work_or_education_12"), baseline,
-                                      "Hoff 2021", (4.6e6, 3.5e6, 6.0e6), measure_months=(24, 36), fallback=48)
-    investor, guarantee = _investor(p, name, commitment, "INDIGO-POJ-0313: DKK 6.9 m (" + REF + ")")
+    contract = _threshold_contract(p, name, Outcome("work_or_education_12", "work_or_education_12"), baseline,
+                                   (4.6e6, 3.5e6, 6.0e6), measure_months=(24, 36), fallback=48)
+    investor, guarantee = _investor(p, name, commitment)
     return Deal(programme, budget, costs, contract, investor, guarantee)
 
 
@@ -207,13 +210,12 @@ def _svendborg(p: Provenance, clock) -> Deal:
     )
     budget = Budget([StateFlow("cash_benefit", "municipality", benefit, refundable=True, label="kontanthjaelp"),
                      *_taxes(p, name, (6_000, 4_000, 8_000), (4_000, 2_000, 6_000))])
-    commitment = p.assume(f"{name}: investment (DKK)", 4.0e6, 2.5e6, 5.3e6,
-                          "no investment found; the three must fit in 15 mio. kr. with Holbaek's 6.9 m")
+    commitment = _investment(p, name, 4.0e6)
     costs = ProgrammeCosts(per_participant_month_dkk=_per_month(commitment, size, 12), service_months=12)
     baseline = p.assume(f"{name}: baseline, 3 months in work within 24 months", 0.42, 0.32, 0.52, AT_COUNTERFACTUAL)
-    contract, _ = _threshold_contract(p, name, Outcome("job_3", "job_3"), baseline, None,
-                                      (2.7e6, 2.0e6, 3.5e6), measure_months=(38, 50), fallback=62)
-    investor, guarantee = _investor(p, name, commitment, None)
+    contract = _threshold_contract(p, name, Outcome("job_3", "job_3"), baseline, (2.7e6, 2.0e6, 3.5e6),
+                                   measure_months=(38, 50), fallback=62)
+    investor, guarantee = _investor(p, name, commitment)
     return Deal(programme, budget, costs, contract, investor, guarantee)
 
 
@@ -248,13 +250,12 @@ def _guldborgsund(p: Provenance, clock) -> Deal:
     budget = Budget([StateFlow("education_benefit", "municipality", benefit, refundable=True, label="uddannelseshjaelp"),
                      StateFlow("education", "state", su, label="SU"),
                      *_taxes(p, name, (4_000, 2_500, 6_000), (2_500, 1_000, 4_000))])
-    commitment = p.assume(f"{name}: investment (DKK)", 4.0e6, 2.5e6, 5.3e6,
-                          "no investment found; the three must fit in 15 mio. kr. with Holbaek's 6.9 m")
+    commitment = _investment(p, name, 4.0e6)
     costs = ProgrammeCosts(per_participant_month_dkk=_per_month(commitment, size, 12), service_months=12)
     baseline = p.assume(f"{name}: baseline, in education or work at 12 months", 0.47, 0.37, 0.57, AT_COUNTERFACTUAL)
-    contract, _ = _threshold_contract(p, name, Outcome("education_or_work_12", "education_or_work_12"), baseline, None,
-                                      (2.7e6, 2.0e6, 3.5e6), measure_months=(24, 36), fallback=48)
-    investor, guarantee = _investor(p, name, commitment, None)
+    contract = _threshold_contract(p, name, Outcome("education_or_work_12", "education_or_work_12"), baseline,
+                                   (2.7e6, 2.0e6, 3.5e6), measure_months=(24, 36), fallback=48)
+    investor, guarantee = _investor(p, name, commitment)
     return Deal(programme, budget, costs, contract, investor, guarantee)
 
 
