@@ -11,12 +11,15 @@ the first month whose cumulative exit rate since the spell began reaches
 ends it first. The destination is chosen in proportion to the cause-specific
 rates in the exit month.
 
-Cumulative rate tables per draw and arm turn the walk into a search in one
-non-decreasing array (a check of the spell's last possible month, then
-bisection), so a spell costs O(log length), not O(length).
-Only while the treated arm's effect multiplier still changes with months
-since enrolment (lock-in, ramp-up, fade-out) does the kernel add rates month
-by month.
+Tables give rates over a few duration bands, so the rates of a state are
+constant over runs of durations (segments, found when the model is lowered).
+Per draw and arm the kernel computes each segment's total rate; within a
+segment the exit month is the first ``n`` with ``total * n >= E``, found by
+one division and settled by comparing the products (the same test a
+month-by-month walk makes), so a spell costs O(segments crossed), not
+O(length). Only while the treated arm's effect multiplier still changes with
+months since enrolment (lock-in, ramp-up, fade-out) does the kernel add
+rates month by month.
 
 Because every spell consumes exactly two uniforms, the treated and the
 counterfactual arm, which share a stream, use the same numbers for the same
@@ -103,41 +106,58 @@ def _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau):
 
 
 @njit(cache=True)
-def _cumulative_rates(base_rate, scale, mult_now, effect_of, use_effect, cum):
-    """cum[g, s, d] = sum of total exit rates over durations < d."""
-    G, S, K, Dd = base_rate.shape
+def _segment_rates(base_rate, scale, segment_start, effect_of, use_effect, mult, tau, seg_cum):
+    """seg_cum[g, s, j, k] = rate of exits 0..k together in duration segment j, at months since enrolment tau."""
+    G, S, K, _ = base_rate.shape
     for g in range(G):
         for s in range(S):
-            acc = 0.0
-            cum[g, s, 0] = 0.0
-            for d in range(Dd):
-                tot = 0.0
+            for j in range(seg_cum.shape[2]):
+                d = segment_start[g, s, j]
+                if d >= base_rate.shape[3]:
+                    break
+                acc = 0.0
                 for k in range(K):
-                    r = base_rate[g, s, k, d] * scale[s, k]
-                    if use_effect and effect_of[s, k] >= 0:
-                        r *= mult_now[effect_of[s, k]]
-                    tot += r
-                acc += tot
-                cum[g, s, d + 1] = acc
+                    acc += _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau)
+                    seg_cum[g, s, j, k] = acc
+
+
+@njit(cache=True, inline="always")
+def _months_to_exit(E, total, avail):
+    """Smallest n in 1..avail with ``total * n >= E``; the caller ensures ``total * avail >= E``.
+
+    Division gives n to within one; the products decide, so the answer is the
+    same as adding the month's rate month by month would give in exact arithmetic
+    and the same as the reference's month-by-month test of ``total * n >= E``.
+    """
+    n = np.int64(min(max(np.ceil(E / total), 1.0), avail))
+    while n > 1 and total * (n - 1) >= E:
+        n -= 1
+    while total * n < E:
+        n += 1
+    return n
 
 
 @njit(cache=True, inline="always")
 def _record_spell(s, t0, length, clock, T, is_benefit, clock_edges, occ):
     """Add a spell to the occupancy difference array occ[month, state, clock band]."""
-    if not is_benefit[s]:
+    end = t0 + length
+    b = 0
+    if is_benefit[s]:
+        n_edges = clock_edges.shape[0]
+        while b < n_edges and clock >= clock_edges[b]:
+            b += 1
+        occ[t0, s, b] += 1
+        while b < n_edges:
+            cross = clock_edges[b] - clock  # months into the spell at which the clock reaches the next band
+            if cross >= length:
+                break
+            occ[t0 + cross, s, b] -= 1
+            b += 1
+            occ[t0 + cross, s, b] += 1
+    else:
         occ[t0, s, 0] += 1
-        if t0 + length < T:
-            occ[t0 + length, s, 0] -= 1
-        return
-    B = clock_edges.shape[0] + 1
-    for b in range(B):
-        lo = 0 if b == 0 else clock_edges[b - 1]
-        i0 = max(0, lo - clock)
-        i1 = length if b == B - 1 else min(length, clock_edges[b] - clock)
-        if i1 > i0:
-            occ[t0 + i0, s, b] += 1
-            if t0 + i1 < T:
-                occ[t0 + i1, s, b] -= 1
+    if end < T:
+        occ[end, s, b] -= 1
 
 
 @njit(cache=True, inline="always")
@@ -167,16 +187,40 @@ def _update_measures(s, t0, length, entry, kind, mask, months, window, run_start
 
 
 @njit(cache=True, inline="always")
+def _destination(u2, s, seg_row, n_exits, exit_dest, base_rate, scale, g, d, use_effect, effect_of, mult, tau):
+    """Destination of an exit: exit k with probability (rate of k) / (total rate); seg_row[k] = rates 0..k."""
+    K = seg_row.shape[0]
+    pick = u2 * seg_row[K - 1]
+    for k in range(n_exits[s]):
+        if pick < seg_row[k]:
+            return exit_dest[s, k]
+    # pick rounded up to the total: the last exit with a positive rate.
+    for k in range(n_exits[s] - 1, -1, -1):
+        if _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau) > 0.0:
+            return exit_dest[s, k]
+    return -1
+
+
+@njit(cache=True, inline="always")
 def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest,
                      is_benefit, clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                     mult, const_from, cum, m_kind, m_mask, m_months, m_window, run_start, occ, rec):
-    """One participant in one arm; writes occ (difference array) and rec (measures)."""
+                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, occ, rec):
+    """One participant in one arm; writes occ (difference array) and rec (measures).
+
+    ``seg[tau, g, s, j, k]`` holds the rates of exits 0..k in duration
+    segment j at months since enrolment tau, for tau up to ``top`` (the
+    month from which they stay constant).
+    """
+    K = seg.shape[4]
     for q in range(m_kind.shape[0]):
         rec[q] = 0 if m_kind[q] == 2 else -1
         run_start[q] = -1
     s = entry_state[g]
     d = entry_duration[g]
     clock = entry_clock[g]
+    j = 0  # duration segment of d
+    while segment_start[g, s, j + 1] <= d:
+        j += 1
     off = 0
     t = entry
     while t < T:
@@ -192,47 +236,40 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
             acc = 0.0
             i = 0
             tau0 = t - entry
-            if use_effect:
-                while i < lim and tau0 + i < const_from:
-                    dd = d + i
-                    tot = 0.0
-                    for k in range(n_exits[s]):
-                        tot += _rate(base_rate, scale, g, s, k, dd, True, effect_of, mult, tau0 + i)
-                    acc += tot
-                    if acc >= threshold:
-                        exited = True
-                        length = i + 1
-                        break
-                    i += 1
-            if not exited and i < lim:
-                # cum is non-decreasing: test the last possible month, then bisect.
-                target = threshold - acc + cum[g, s, d + i]
-                if cum[g, s, d + lim] >= target:
-                    hi = lim - 1
-                    while i < hi:
-                        mid = (i + hi) >> 1
-                        if cum[g, s, d + mid + 1] >= target:
-                            hi = mid
-                        else:
-                            i = mid + 1
+            # Rates still changing with months since enrolment: month by month.
+            while i < lim and tau0 + i < top:
+                while segment_start[g, s, j + 1] <= d + i:
+                    j += 1
+                acc += seg[tau0 + i, g, s, j, K - 1]
+                if acc >= threshold:
                     exited = True
                     length = i + 1
+                    break
+                i += 1
+            # Constant rates: segment by segment, the exit month by division.
+            if not exited and i < lim:
+                remaining = threshold - acc
+                dcur = d + i
+                left = lim - i
+                while True:
+                    while segment_start[g, s, j + 1] <= dcur:
+                        j += 1
+                    total = seg[top, g, s, j, K - 1]
+                    avail = min(segment_start[g, s, j + 1] - dcur, left)
+                    if total * avail >= remaining:
+                        exited = True
+                        length = dcur - d + _months_to_exit(remaining, total, avail)
+                        break
+                    left -= avail
+                    if left == 0:
+                        break
+                    remaining -= total * avail
+                    dcur += avail
         dest = -1
         if exited:
-            dd = d + length - 1
-            tau = t - entry + length - 1
-            tot = 0.0
-            for k in range(n_exits[s]):
-                tot += _rate(base_rate, scale, g, s, k, dd, use_effect, effect_of, mult, tau)
-            pick = u2 * tot
-            acc = 0.0
-            for k in range(n_exits[s]):
-                r = _rate(base_rate, scale, g, s, k, dd, use_effect, effect_of, mult, tau)
-                if r > 0.0:
-                    dest = exit_dest[s, k]  # last exit with a positive rate catches rounding
-                    acc += r
-                    if pick < acc:
-                        break
+            tau = min(t - entry + length - 1, top)
+            dest = _destination(u2, s, seg[tau, g, s, j], n_exits, exit_dest, base_rate, scale, g, d + length - 1,
+                                use_effect, effect_of, mult, t - entry + length - 1)
         elif rule_len <= room:
             dest = rule_dest[s]
         if is_benefit[s]:
@@ -250,12 +287,13 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
             break
         s = dest
         d = 0
+        j = 0
 
 
 @njit(cache=True, parallel=True)
 def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base_rate, rule_after, rule_dest,
                    is_benefit, clock_edges, clock_reset, group_of, entry_state, entry_duration, entry_clock,
-                   intake_cdf, effect_of, m_kind, m_mask, m_months, m_window,
+                   intake_cdf, effect_of, segment_start, m_kind, m_mask, m_months, m_window,
                    n_participants, rate_scale, effect_params, effect_profile, profile_len,
                    occupancy, records, entry_month):
     """Simulate all draws; fill the output arrays in place.
@@ -277,6 +315,7 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     """
     D = draw_ids.shape[0]
     G, S, K, Dd = base_rate.shape
+    J = segment_start.shape[2] - 1
     T = occupancy.shape[2]
     N = entry_month.shape[2]
     Q = m_kind.shape[0]
@@ -285,38 +324,40 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     for c in prange(n_chunks):
         # Scratch per chunk of draws, fully rewritten for every draw: results cannot depend on the chunking.
         mult = np.empty((E, T))
-        cum_plain = np.empty((G, S, Dd + 1))
-        cum_effect = np.empty((G, S, Dd + 1))
+        seg_plain = np.empty((1, G, S, J, K))
+        seg_effect = np.empty((T, G, S, J, K))
         run_start = np.empty(Q, dtype=np.int64)
         entries = np.empty(N, dtype=np.int64)
-        for j in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):
-            draw = draw_ids[j]
-            scale = rate_scale[j]
-            const_from = effect_multipliers(effect_params[j], effect_profile, profile_len, mult)
-            _cumulative_rates(base_rate, scale, mult[:, const_from], effect_of, False, cum_plain)
-            _cumulative_rates(base_rate, scale, mult[:, const_from], effect_of, True, cum_effect)
-            entry_month[j] = -1
+        for row in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):
+            draw = draw_ids[row]
+            scale = rate_scale[row]
+            const_from = effect_multipliers(effect_params[row], effect_profile, profile_len, mult)
+            _segment_rates(base_rate, scale, segment_start, effect_of, False, mult, 0, seg_plain[0])
+            for tau in range(const_from + 1):
+                _segment_rates(base_rate, scale, segment_start, effect_of, True, mult, tau, seg_effect[tau])
+            entry_month[row] = -1
             for a in range(arm_slot.shape[0]):
                 slot = arm_slot[a]
                 if slot < 0:
                     continue
                 control = a == 2
-                n = n_control if control else n_participants[j]
+                n = n_control if control else n_participants[row]
                 _entry_months(n, intake_cdf, entries)
                 key = keys[1] if control else keys[0]
                 use_effect = a == 0
-                cum = cum_effect if use_effect else cum_plain
-                occ = occupancy[j, slot]
+                seg = seg_effect if use_effect else seg_plain
+                top = const_from if use_effect else 0
+                occ = occupancy[row, slot]
                 for i in range(n):
-                    entry_month[j, slot, i] = entries[i]
+                    entry_month[row, slot, i] = entries[i]
                     _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, use_effect,
                                      n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
                                      clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                                     mult, const_from, cum, m_kind, m_mask, m_months, m_window, run_start,
-                                     occ, records[j, slot, i])
+                                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start,
+                                     occ, records[row, slot, i])
                 for i in range(n, N):
                     for q in range(Q):
-                        records[j, slot, i, q] = 0 if m_kind[q] == 2 else -1
+                        records[row, slot, i, q] = 0 if m_kind[q] == 2 else -1
                 # Difference array -> occupancy.
                 for t in range(1, T):
                     for s in range(S):

@@ -26,10 +26,12 @@ import numpy as np
 from ..errors import SpecError
 from ..model.programme import Programme
 
-__all__ = ["LoweredModel", "DrawInputs", "lower_model", "lower_draws", "CERTAIN_EXIT_RATE", "MAX_COHORT"]
+__all__ = ["LoweredModel", "DrawInputs", "lower_model", "lower_draws", "duration_segments",
+           "CERTAIN_EXIT_RATE", "MAX_COHORT", "SEGMENT_END"]
 
 CERTAIN_EXIT_RATE = 700.0
 MAX_COHORT = 1_000_000
+SEGMENT_END = 1 << 40  # start of the segment after the last: a duration never reached
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class LoweredModel:
     entry_clock: np.ndarray    # [G] int64
     intake_cdf: np.ndarray     # [M] float64, cumulative share of intake by month
     effect_of: np.ndarray      # [S, K] int64, effect index or -1
+    segment_start: np.ndarray  # [G, S, J+1] int64: durations where the rates change; padded with SEGMENT_END
     measure_kind: np.ndarray   # [Q] int64
     measure_mask: np.ndarray   # [Q] uint64, bit s set if state s counts
     measure_months: np.ndarray  # [Q] int64: run length / month / window
@@ -82,6 +85,34 @@ def _rates(probabilities: np.ndarray, axis: int) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         total_rate = np.where(total >= 1.0, CERTAIN_EXIT_RATE, -np.log1p(-np.minimum(total, 1.0)))
         return np.where(total > 0, total_rate * probabilities / total, 0.0)
+
+
+def duration_segments(base_rate: np.ndarray) -> np.ndarray:
+    """Start durations of the runs of durations over which every exit rate is constant.
+
+    ``out[g, s, j]`` is the first duration of segment ``j`` of state ``s``
+    (subgroup ``g``); unused places, and the one after the last segment,
+    hold ``SEGMENT_END``. Tables give rates over a few duration bands, so a
+    spell's exit month is found segment by segment rather than month by month.
+
+    Examples
+    --------
+    >>> rate = np.zeros((1, 2, 1, 6))
+    >>> rate[0, 0, 0] = [0.1, 0.1, 0.3, 0.3, 0.3, 0.2]
+    >>> duration_segments(rate)[0].tolist() == [[0, 2, 5, SEGMENT_END], [0, SEGMENT_END, SEGMENT_END, SEGMENT_END]]
+    True
+    """
+    G, S, _, Dd = base_rate.shape
+    change = np.zeros((G, S, Dd), dtype=bool)
+    change[..., 0] = True
+    change[..., 1:] = (base_rate[..., 1:] != base_rate[..., :-1]).any(axis=2)
+    J = int(change.sum(axis=2).max())
+    out = np.full((G, S, J + 1), SEGMENT_END, dtype=np.int64)
+    for g in range(G):
+        for s in range(S):
+            starts = np.flatnonzero(change[g, s])
+            out[g, s, :len(starts)] = starts
+    return out
 
 
 def _measure_months(measure) -> int:
@@ -160,6 +191,7 @@ def lower_model(programme: Programme) -> LoweredModel:
         entry_clock=np.array([p.entry_clock_months(g) for g in groups], dtype=np.int64),
         intake_cdf=intake_cdf.astype(np.float64),
         effect_of=effect_of,
+        segment_start=duration_segments(base_rate),
         measure_kind=np.array([m.kind for m in p.measures], dtype=np.int64),
         measure_mask=measure_mask,
         measure_months=np.array([_measure_months(m) for m in p.measures], dtype=np.int64),

@@ -28,20 +28,6 @@ def _entry_months(n: int, intake_cdf: np.ndarray) -> list[int]:
     return [next(m for m, c in enumerate(cum_counts) if c > i) for i in range(n)]
 
 
-def _cumulative(model, g, s, scale, mult_now, use_effect):
-    cum, acc = [0.0], 0.0
-    for d in range(model.base_rate.shape[3]):
-        tot = 0.0
-        for k in range(model.max_exits):
-            r = model.base_rate[g, s, k, d] * scale[s, k]
-            if use_effect and model.effect_of[s, k] >= 0:
-                r *= mult_now[model.effect_of[s, k]]
-            tot += r
-        acc += tot
-        cum.append(acc)
-    return cum
-
-
 def _rates_now(model, g, s, d, tau, scale, mult, use_effect):
     out = []
     for k in range(model.n_exits[s]):
@@ -50,6 +36,12 @@ def _rates_now(model, g, s, d, tau, scale, mult, use_effect):
             r *= mult[model.effect_of[s, k], tau]
         out.append(r)
     return out
+
+
+def _rates_change(model, g, s, d):
+    """Whether any exit rate of state s differs between durations d and d + 1."""
+    rates = model.base_rate[g, s]
+    return d + 1 < rates.shape[1] and bool((rates[:, d + 1] != rates[:, d]).any())
 
 
 def _path(model, stream, g, entry, scale, mult, const_from, use_effect):
@@ -64,7 +56,7 @@ def _path(model, stream, g, entry, scale, mult, const_from, use_effect):
         if new_spell:
             stream, u1 = py_next_uniform(stream)
             stream, u2 = py_next_uniform(stream)
-            threshold, acc, target = -math.log(u1), 0.0, None
+            threshold, acc, remaining = -math.log(u1), 0.0, None
             new_spell = False
         if model.is_benefit[s]:
             if off >= model.clock_reset:
@@ -77,14 +69,19 @@ def _path(model, stream, g, entry, scale, mult, const_from, use_effect):
         tau = t - entry
         exited = False
         if model.n_exits[s] > 0:
+            total = sum(_rates_now(model, g, s, d, tau, scale, mult, use_effect))
             if use_effect and tau < const_from:
-                acc += sum(_rates_now(model, g, s, d, tau, scale, mult, use_effect))
+                acc += total
                 exited = acc >= threshold
             else:
-                if target is None:
-                    cum = _cumulative(model, g, s, scale, mult[:, const_from], use_effect)
-                    target = threshold - acc + cum[d]
-                exited = cum[d + 1] >= target
+                # Constant rates: the spell exits in month n of a run of equal rates once total * n reaches
+                # what is left of the threshold; a run that ends without an exit uses up total * months.
+                if remaining is None:
+                    remaining, run = threshold - acc, 0
+                run += 1
+                exited = total * run >= remaining
+                if not exited and _rates_change(model, g, s, d):
+                    remaining, run = remaining - total * run, 0
         t += 1
         if exited:
             rates = _rates_now(model, g, s, d, tau, scale, mult, use_effect)

@@ -81,6 +81,7 @@ def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, ke
         keys, draw_ids, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
         model.rule_after, model.rule_dest, model.is_benefit, model.clock_edges, np.int64(model.clock_reset),
         group_of, model.entry_state, model.entry_duration, model.entry_clock, model.intake_cdf, model.effect_of,
+        model.segment_start,
         model.measure_kind, model.measure_mask, model.measure_months, model.measure_window,
         inputs.n_participants, inputs.rate_scale, inputs.effect_params, inputs.effect_profile, inputs.profile_len,
         occupancy, records, entry_month)
