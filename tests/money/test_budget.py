@@ -72,3 +72,18 @@ def test_a_budget_scale_multiplies_the_flows_with_its_label():
     np.testing.assert_allclose(flows["budget_effect"][0, 1:, 0], [6_000] * 3)
     # State: counterfactual refund 2,000; treated tax -6,000: saving 8,000.
     np.testing.assert_allclose(flows["budget_effect"][0, 1:, 1], [8_000] * 3)
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+def test_budget_cost_kernel_is_occupancy_times_cost_then_indexed_and_discounted(seed):
+    from sirisk.money.kernels import budget_costs
+    rng = np.random.default_rng(seed)
+    D, A, T, S, B, H = 3, 2, 7, 3, 2, 2
+    occ = rng.integers(0, 5, size=(D, A, T, S, B)).astype(np.int32)
+    matrix = rng.normal(size=(D, S, B, H)) * 1000
+    index, discount = rng.uniform(0.9, 1.2, T), rng.uniform(0.5, 1.0, T)
+    out, pv = np.empty((D, A, T, H)), np.empty((D, H, A))
+    budget_costs(occ, matrix, index, discount, out, pv)
+    expected = np.einsum("datsb,dsbh->dath", occ, matrix) * index[None, None, :, None]
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(pv, np.einsum("dath,t->dha", expected, discount), rtol=1e-12, atol=1e-9)

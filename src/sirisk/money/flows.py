@@ -19,6 +19,18 @@ def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
     return np.cumsum(counts[:, :T], axis=1, dtype=np.float64)
 
 
+class _Lazy(dict):
+    """A dict that computes a missing value once, on first use."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key):
+        self[key] = value = self._compute(key)
+        return value
+
+
 def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.ndarray]:
     """Money of ``deal`` for the draws of one engine result (an xarray.Dataset from ``simulate``).
 
@@ -42,10 +54,12 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         if f.label and f"budget.{f.label}.scale" in scales:
             flow_scale[:, k] = scales[f"budget.{f.label}.scale"]
     matrices = np.einsum("df,fsbh->dsbh", flow_scale, budget.flow_matrices(p.state_names, B))
-    cost_all = np.empty((D, len(arms), T, len(budget.holders)))
-    budget_costs(occupancy, matrices, index, cost_all)
+    H = len(budget.holders)
+    cost_all, cost_pv = np.empty((D, len(arms), T, H)), np.empty((D, H, len(arms)))
+    budget_costs(occupancy, matrices, index, discount, cost_all, cost_pv)
     cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
     effect = cost["counterfactual"] - cost["treated"]  # saving: positive
+    effect_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]  # [D, H]
 
     entry = {a: engine.entry_month.values[:, k] for k, a in enumerate(arms)}
     measures = {a: (engine.person_measure.values[:, k], entry[a]) for k, a in enumerate(arms)}
@@ -53,21 +67,26 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
                                                  entry[a])
                 for a in arms for o in deal.contract.outcomes}
 
-    # Measured savings, as each baseline sees them.
-    savings = {}
+    # Measured savings, as each baseline sees them: [draw, month] per (baseline kind, holder or "all"),
+    # computed when a mechanism asks for them.
     holders = list(budget.holders)
-    if "control" in cost:
-        enrolled_t = _cumulative_enrolled(entry["treated"], T)
-        enrolled_c = _cumulative_enrolled(entry["control"], T)
-        scale = np.divide(enrolled_t, enrolled_c, out=np.zeros((D, T)), where=enrolled_c > 0)
-    for h in holders + ["all"]:
-        def total(c):
-            return c.sum(axis=-1) if h == "all" else c[..., holders.index(h)]
 
-        savings[("counterfactual", h)] = total(effect)
-        if "control" in cost:
+    def total(c, h):
+        return c.sum(axis=-1) if h == "all" else c[..., holders.index(h)]
+
+    def measured_saving(key):
+        kind, h = key
+        if kind == "counterfactual":
+            return total(effect, h)
+        if kind == "control_group" and "control" in cost:
             # The control group's cost per enrolled person, times the treated people enrolled.
-            savings[("control_group", h)] = total(cost["control"]) * scale - total(cost["treated"])
+            enrolled_t = _cumulative_enrolled(entry["treated"], T)
+            enrolled_c = _cumulative_enrolled(entry["control"], T)
+            scale = np.divide(enrolled_t, enrolled_c, out=np.zeros((D, T)), where=enrolled_c > 0)
+            return total(cost["control"], h) * scale - total(cost["treated"], h)
+        raise KeyError(key)
+
+    savings = _Lazy(measured_saving)
 
     costs = np.empty((D, T))
     c = deal.costs
@@ -93,8 +112,7 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
     hurdle = (1 + terms.hurdle_rate_per_year) ** (-np.arange(T) / 12.0)
     receipts = paid.sum(axis=1) + g - surplus
 
-    mun = holders.index("municipality")
-    saving_pv = (effect[..., mun] * discount).sum(axis=1)
+    saving_pv = effect_pv[:, holders.index("municipality")]
     payments_pv = (paid * discount).sum(axis=1)
     outcome_rate = np.stack([
         np.stack([(achieved[(a, o.name)] >= 0).sum(axis=1) / np.maximum((entry[a] >= 0).sum(axis=1), 1)
@@ -109,9 +127,9 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         "municipal_saving_pv": saving_pv,
         "outcome_payments_pv": payments_pv,
         "municipal_net_pv": saving_pv - payments_pv,
-        "budget_effect_pv": (effect * discount[None, :, None]).sum(axis=1),  # [D, H]
-        "budget_cost": cost_all,                                              # [D, arm, T, H]
-        "budget_cost_pv": np.einsum("dath,t->dha", cost_all, discount),       # [D, H, arm]
+        "budget_effect_pv": effect_pv,                 # [D, H]
+        "budget_cost": cost_all,                       # [D, arm, T, H]
+        "budget_cost_pv": cost_pv,                     # [D, H, arm]
         "investor_principal": principal,
         "investor_receipts": receipts,
         "investor_irr": np.where(reason == 1, -1.0, (1 + irr_m) ** 12 - 1),
