@@ -190,9 +190,10 @@ def _npv_sign_form(cf, rate):
     v = 0.0
     f = 1.0
     if rate >= 0.0:
+        step = 1.0 / (1.0 + rate)  # one division, not one a month: the chain of divisions set the pace
         for t in range(T):
             v += cf[t] * f
-            f /= 1.0 + rate
+            f *= step
     else:
         for t in range(T - 1, -1, -1):
             v += cf[t] * f
