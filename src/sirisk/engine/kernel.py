@@ -107,7 +107,12 @@ def _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau):
 
 @njit(cache=True)
 def _segment_rates(base_rate, scale, segment_start, effect_of, use_effect, mult, tau, seg_cum):
-    """seg_cum[g, s, j, k] = rate of exits 0..k together in duration segment j, at months since enrolment tau."""
+    """seg_cum[g, s, j, k] = rate of exits 0..k together in duration segment j, at months since enrolment tau.
+
+    Only the month from which the effect stays constant is tabulated: months
+    before it are walked month by month, so a long ramp or fade costs only
+    the months people actually spend in it.
+    """
     G, S, K, _ = base_rate.shape
     for g in range(G):
         for s in range(S):
@@ -187,15 +192,31 @@ def _update_measures(s, t0, length, entry, kind, mask, months, window, run_start
 
 
 @njit(cache=True, inline="always")
-def _destination(u2, s, seg_row, n_exits, exit_dest, base_rate, scale, g, d, use_effect, effect_of, mult, tau):
-    """Destination of an exit: exit k with probability (rate of k) / (total rate); seg_row[k] = rates 0..k."""
-    K = seg_row.shape[0]
-    pick = u2 * seg_row[K - 1]
-    for k in range(n_exits[s]):
-        if pick < seg_row[k]:
-            return exit_dest[s, k]
+def _destination(u2, s, seg_row, walked, n_exits, exit_dest, base_rate, scale, g, d, use_effect, effect_of, mult, tau):
+    """Destination of an exit: exit k with probability (rate of k) / (total rate).
+
+    ``seg_row[k]`` holds the rates of exits 0..k once the effect is constant;
+    an exit in a month that was ``walked`` (effect still changing) adds that
+    month's rates instead.
+    """
+    n = n_exits[s]
+    if walked:
+        total = 0.0
+        for k in range(n):
+            total += _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau)
+        pick = u2 * total
+        acc = 0.0
+        for k in range(n):
+            acc += _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau)
+            if pick < acc:
+                return exit_dest[s, k]
+    else:
+        pick = u2 * seg_row[seg_row.shape[0] - 1]
+        for k in range(n):
+            if pick < seg_row[k]:
+                return exit_dest[s, k]
     # pick rounded up to the total: the last exit with a positive rate.
-    for k in range(n_exits[s] - 1, -1, -1):
+    for k in range(n - 1, -1, -1):
         if _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau) > 0.0:
             return exit_dest[s, k]
     return -1
@@ -207,11 +228,11 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                      segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, occ, rec):
     """One participant in one arm; writes occ (difference array) and rec (measures).
 
-    ``seg[tau, g, s, j, k]`` holds the rates of exits 0..k in duration
-    segment j at months since enrolment tau, for tau up to ``top`` (the
-    month from which they stay constant).
+    ``seg[g, s, j, k]`` holds the rates of exits 0..k in duration segment j
+    from ``top`` months since enrolment on, when the effect multipliers
+    (``mult``) stop changing; ``top`` is 0 in arms without the effect.
     """
-    K = seg.shape[4]
+    K = seg.shape[3]
     for q in range(m_kind.shape[0]):
         rec[q] = 0 if m_kind[q] == 2 else -1
         run_start[q] = -1
@@ -238,9 +259,10 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
             tau0 = t - entry
             # Rates still changing with months since enrolment: month by month.
             while i < lim and tau0 + i < top:
-                while segment_start[g, s, j + 1] <= d + i:
-                    j += 1
-                acc += seg[tau0 + i, g, s, j, K - 1]
+                tot = 0.0
+                for k in range(n_exits[s]):
+                    tot += _rate(base_rate, scale, g, s, k, d + i, True, effect_of, mult, tau0 + i)
+                acc += tot
                 if acc >= threshold:
                     exited = True
                     length = i + 1
@@ -254,7 +276,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                 while True:
                     while segment_start[g, s, j + 1] <= dcur:
                         j += 1
-                    total = seg[top, g, s, j, K - 1]
+                    total = seg[g, s, j, K - 1]
                     avail = min(segment_start[g, s, j + 1] - dcur, left)
                     if total * avail >= remaining:
                         exited = True
@@ -267,9 +289,8 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                     dcur += avail
         dest = -1
         if exited:
-            tau = min(t - entry + length - 1, top)
-            dest = _destination(u2, s, seg[tau, g, s, j], n_exits, exit_dest, base_rate, scale, g, d + length - 1,
-                                use_effect, effect_of, mult, t - entry + length - 1)
+            dest = _destination(u2, s, seg[g, s, j], t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
+                                scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
         elif rule_len <= room:
             dest = rule_dest[s]
         if is_benefit[s]:
@@ -324,17 +345,16 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     for c in prange(n_chunks):
         # Scratch per chunk of draws, fully rewritten for every draw: results cannot depend on the chunking.
         mult = np.empty((E, T))
-        seg_plain = np.empty((1, G, S, J, K))
-        seg_effect = np.empty((T, G, S, J, K))
+        seg_plain = np.empty((G, S, J, K))
+        seg_effect = np.empty((G, S, J, K))
         run_start = np.empty(Q, dtype=np.int64)
         entries = np.empty(N, dtype=np.int64)
         for row in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):
             draw = draw_ids[row]
             scale = rate_scale[row]
             const_from = effect_multipliers(effect_params[row], effect_profile, profile_len, mult)
-            _segment_rates(base_rate, scale, segment_start, effect_of, False, mult, 0, seg_plain[0])
-            for tau in range(const_from + 1):
-                _segment_rates(base_rate, scale, segment_start, effect_of, True, mult, tau, seg_effect[tau])
+            _segment_rates(base_rate, scale, segment_start, effect_of, False, mult, 0, seg_plain)
+            _segment_rates(base_rate, scale, segment_start, effect_of, True, mult, const_from, seg_effect)
             entry_month[row] = -1
             for a in range(arm_slot.shape[0]):
                 slot = arm_slot[a]
