@@ -46,8 +46,10 @@ def main(argv=None):
         "results_mb": round(ds.nbytes / 2**20, 1),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
-    result["target_wall_at_most_10_s"] = wall <= 10.0
-    result["target_peak_under_2gb"] = result["peak_rss_mb"] < 2048
+    # The targets of issue 5 are for 100,000 draws; a smaller run says nothing about them.
+    at_target_size = draws == 100_000
+    result["target_wall_at_most_10_s"] = wall <= 10.0 if at_target_size else None
+    result["target_peak_under_2gb"] = result["peak_rss_mb"] < 2048 if at_target_size else None
     print(json.dumps(result, indent=2))
     return 0
 
