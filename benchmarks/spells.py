@@ -29,7 +29,7 @@ from numba import njit
 from sirisk.engine.kernel import _months_to_exit
 from sirisk.engine.lowering import lower_draws, lower_model
 from sirisk.engine.random import next_uniform, seed_sequence, stream_keys, stream_start
-from sirisk.engine.reference import _entry_months, _path
+from sirisk.engine.reference import reference_paths
 from sirisk.engine.simulate import run_kernel
 from sirisk.scenarios import load
 
@@ -41,21 +41,11 @@ def spells_per_person(programme, draws: int) -> float:
     model = lower_model(programme)
     inputs = lower_draws(programme, model, draws)
     keys = stream_keys(seed_sequence(1))
-    from sirisk.engine.kernel import effect_multipliers
-    from sirisk.engine.random import py_stream_start
-
     spells = people = 0
-    for j in range(draws):
-        mult = np.empty((inputs.effect_params.shape[1], model.horizon))
-        const_from = effect_multipliers(inputs.effect_params[j], inputs.effect_profile, inputs.profile_len, mult)
-        groups = programme.cohort.subgroup_of_participants(int(inputs.n_participants[j]))
-        for arm in ARMS:
-            for i, entry in enumerate(_entry_months(int(inputs.n_participants[j]), model.intake_cdf)):
-                path = _path(model, py_stream_start(int(keys[0]), j, i), groups[i], entry, inputs.rate_scale[j],
-                             mult, int(const_from), use_effect=arm == "treated")
-                # A new spell starts where the state changes, or the same state restarts (not in dsi2021).
-                spells += 1 + sum(a[0] != b[0] for a, b in zip(path, path[1:]))
-                people += 1
+    for *_, path in reference_paths(programme, model, inputs, range(draws), keys, ARMS):
+        # A spell starts in the first month and wherever the state changes (no move returns to its own state).
+        spells += 1 + sum(a[0] != b[0] for a, b in zip(path, path[1:]))
+        people += 1
     return spells / people
 
 

@@ -335,7 +335,7 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     :class:`~sirisk.engine.lowering.DrawInputs`.
     """
     D = draw_ids.shape[0]
-    G, S, K, Dd = base_rate.shape
+    G, S, K, _ = base_rate.shape
     J = segment_start.shape[2] - 1
     T = occupancy.shape[2]
     N = entry_month.shape[2]

@@ -20,7 +20,7 @@ from .lowering import lower_draws, lower_model
 from .random import py_next_uniform, py_stream_start
 from .simulate import ARMS
 
-__all__ = ["reference_simulate"]
+__all__ = ["reference_simulate", "reference_paths"]
 
 
 def _entry_months(n: int, intake_cdf: np.ndarray) -> list[int]:
@@ -126,34 +126,50 @@ def _measures(model, path):
     return out
 
 
+def reference_paths(programme, model, inputs, draw_ids, keys, arms=ARMS):
+    """Every simulated person's whole path, month by month.
+
+    Yields ``(draw position, arm slot, participant, entry month, path)`` with
+    ``path`` a list of ``(state, clock)`` from the entry month to the horizon;
+    ``model`` and ``inputs`` come from ``lower_model`` and ``lower_draws``.
+    """
+    arms = [a for a in ARMS if a in arms]
+    n_control = programme.control_size if "control" in arms else 0
+    group_of = programme.cohort.subgroup_of_participants(_participant_slots(inputs, n_control))
+    for j, draw in enumerate(draw_ids):
+        mult = np.empty((inputs.effect_params.shape[1], model.horizon))
+        const_from = effect_multipliers(inputs.effect_params[j], inputs.effect_profile, inputs.profile_len, mult)
+        for slot, arm in enumerate(arms):
+            n = n_control if arm == "control" else int(inputs.n_participants[j])
+            key = int(keys[1] if arm == "control" else keys[0])
+            for i, entry in enumerate(_entry_months(n, model.intake_cdf)):
+                yield j, slot, i, entry, _path(model, py_stream_start(key, int(draw), i), group_of[i], entry,
+                                               inputs.rate_scale[j], mult, int(const_from),
+                                               use_effect=arm == "treated")
+
+
+def _participant_slots(inputs, n_control):
+    """Length of the participant axis: the largest cohort of the call (at least 1)."""
+    return int(max(inputs.n_participants.max(initial=0), n_control, 1))
+
+
 def reference_simulate(programme, draw_ids, keys, *, parameters=None, arms=ARMS):
     """Same outputs as :func:`~sirisk.engine.simulate.run_kernel`, computed in plain Python."""
     model = lower_model(programme)
     inputs = lower_draws(programme, model, len(draw_ids), parameters)
     arms = [a for a in ARMS if a in arms]
     T, S = model.horizon, model.n_states
-    B, Q = len(model.clock_edges) + 1, len(model.measure_kind)
-    n_control = programme.control_size if "control" in arms else 0
-    N = int(max(inputs.n_participants.max(initial=0), n_control, 1))
-    group_of = programme.cohort.subgroup_of_participants(N)
+    B = len(model.clock_edges) + 1
+    N = _participant_slots(inputs, programme.control_size if "control" in arms else 0)
     occupancy = np.zeros((len(draw_ids), len(arms), T, S, B), dtype=np.int32)
-    records = np.full((len(draw_ids), len(arms), N, Q), -1, dtype=np.int16)
+    # Slots nobody fills keep the measures' "not reached" values (0 months for MonthsIn, else -1).
+    records = np.empty((len(draw_ids), len(arms), N, len(model.measure_kind)), dtype=np.int16)
+    records[:] = [0 if k == 2 else -1 for k in model.measure_kind]
     entry_month = np.full((len(draw_ids), len(arms), N), -1, dtype=np.int16)
-    for j, draw in enumerate(draw_ids):
-        mult = np.empty((inputs.effect_params.shape[1], T))
-        const_from = effect_multipliers(inputs.effect_params[j], inputs.effect_profile, inputs.profile_len, mult)
-        for slot, arm in enumerate(arms):
-            n = n_control if arm == "control" else int(inputs.n_participants[j])
-            key = int(keys[1] if arm == "control" else keys[0])
-            for i, entry in enumerate(_entry_months(n, model.intake_cdf)):
-                path = _path(model, py_stream_start(key, int(draw), i), group_of[i], entry,
-                             inputs.rate_scale[j], mult, int(const_from),
-                             use_effect=arm == "treated")
-                for tau, (s, clock) in enumerate(path):
-                    band = sum(clock >= e for e in model.clock_edges) if model.is_benefit[s] else 0
-                    occupancy[j, slot, entry + tau, s, band] += 1
-                entry_month[j, slot, i] = entry
-                records[j, slot, i] = _measures(model, path)
-            for i in range(n, N):
-                records[j, slot, i] = [0 if k == 2 else -1 for k in model.measure_kind]
+    for j, slot, i, entry, path in reference_paths(programme, model, inputs, draw_ids, keys, arms):
+        for tau, (s, clock) in enumerate(path):
+            band = sum(clock >= e for e in model.clock_edges) if model.is_benefit[s] else 0
+            occupancy[j, slot, entry + tau, s, band] += 1
+        entry_month[j, slot, i] = entry
+        records[j, slot, i] = _measures(model, path)
     return {"occupancy": occupancy, "records": records, "entry_month": entry_month}
