@@ -3,8 +3,9 @@
 Algorithm (one participant, one arm)
 -----------------------------------
 A person's path is a sequence of spells. At the start of a spell the kernel
-draws two uniforms from the person's stream: ``u1`` sets an exponential
-threshold ``E = -log(u1)``, ``u2`` picks the destination. The spell ends in
+draws a standard exponential threshold ``E`` (ziggurat, see
+:mod:`~sirisk.engine.exponential`) and a uniform ``u2`` that picks the
+destination from the person's stream. The spell ends in
 the first month whose cumulative exit rate since the spell began reaches
 ``E`` (inverse-transform sampling of the discrete-time survival curve,
 ``P(stay a month) = exp(-rate)``), or when a rule transition or the horizon
@@ -15,15 +16,15 @@ Tables give rates over a few duration bands, so the rates of a state are
 constant over runs of durations (segments, found when the model is lowered).
 Per draw and arm the kernel computes each segment's total rate; within a
 segment the exit month is the first ``n`` with ``total * n >= E``, found by
-one division and settled by comparing the products (the same test a
+one multiplication with ``1 / total`` and settled by comparing the products (the same test a
 month-by-month walk makes), so a spell costs O(segments crossed), not
 O(length). Only while the treated arm's effect multiplier still changes with
 months since enrolment (lock-in, ramp-up, fade-out) does the kernel add
 rates month by month.
 
-Because every spell consumes exactly two uniforms, the treated and the
-counterfactual arm, which share a stream, use the same numbers for the same
-spell: common random numbers. With an effect of exactly 1 both arms are
+Because the numbers a spell consumes depend only on the stream, never on the
+rates, the treated and the counterfactual arm, which share a stream, use the
+same numbers for the same spell: common random numbers. With an effect of exactly 1 both arms are
 bit-identical. The control group has streams of its own.
 
 Nothing is kept per month of a trajectory. Occupancy is accumulated as a
@@ -37,6 +38,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from .exponential import next_exponential
 from .random import next_uniform, stream_start
 
 __all__ = ["simulate_draws", "effect_multipliers"]
@@ -109,6 +111,9 @@ def _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau):
 def _segment_rates(base_rate, scale, segment_start, effect_of, use_effect, mult, tau, seg_cum):
     """seg_cum[g, s, j, k] = rate of exits 0..k together in duration segment j, at months since enrolment tau.
 
+    The extra last slot, ``seg_cum[g, s, j, K]``, holds 1 / (total rate), or
+    infinity for a segment without exits.
+
     Only the month from which the effect stays constant is tabulated: months
     before it are walked month by month, so a long ramp or fade costs only
     the months people actually spend in it.
@@ -124,17 +129,19 @@ def _segment_rates(base_rate, scale, segment_start, effect_of, use_effect, mult,
                 for k in range(K):
                     acc += _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau)
                     seg_cum[g, s, j, k] = acc
+                seg_cum[g, s, j, K] = 1.0 / acc if acc > 0.0 else np.inf
 
 
 @njit(cache=True, inline="always")
-def _months_to_exit(E, total, avail):
+def _months_to_exit(E, total, inverse, avail):
     """Smallest n in 1..avail with ``total * n >= E``; the caller ensures ``total * avail >= E``.
 
-    Division gives n to within one; the products decide, so the answer is the
-    same as adding the month's rate month by month would give in exact arithmetic
-    and the same as the reference's month-by-month test of ``total * n >= E``.
+    ``E * inverse`` (``inverse`` = 1 / ``total``, tabulated per draw: a
+    multiplication is off the critical path where a division is not) gives n
+    to within one; the products decide, so the answer is the same as the
+    reference's month-by-month test of ``total * n >= E``.
     """
-    n = np.int64(min(max(np.ceil(E / total), 1.0), avail))
+    n = np.int64(min(max(np.ceil(E * inverse), 1.0), avail))
     while n > 1 and total * (n - 1) >= E:
         n -= 1
     while total * n < E:
@@ -228,11 +235,11 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                      segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, occ, rec):
     """One participant in one arm; writes occ (difference array) and rec (measures).
 
-    ``seg[g, s, j, k]`` holds the rates of exits 0..k in duration segment j
+    ``seg[g, s, j, k]`` (k < K) holds the rates of exits 0..k in duration segment j
     from ``top`` months since enrolment on, when the effect multipliers
     (``mult``) stop changing; ``top`` is 0 in arms without the effect.
     """
-    K = seg.shape[3]
+    K = seg.shape[3] - 1  # the last slot holds 1 / total
     for q in range(m_kind.shape[0]):
         rec[q] = 0 if m_kind[q] == 2 else -1
         run_start[q] = -1
@@ -245,7 +252,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
     off = 0
     t = entry
     while t < T:
-        state, u1 = next_uniform(state)
+        state, threshold = next_exponential(state)
         state, u2 = next_uniform(state)
         room = T - t
         rule_len = rule_after[s] - d if rule_after[s] >= 0 else _NEVER
@@ -253,7 +260,6 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
         length = lim
         exited = False
         if n_exits[s] > 0:
-            threshold = -np.log(u1)
             acc = 0.0
             i = 0
             tau0 = t - entry
@@ -280,7 +286,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                     avail = min(segment_start[g, s, j + 1] - dcur, left)
                     if total * avail >= remaining:
                         exited = True
-                        length = dcur - d + _months_to_exit(remaining, total, avail)
+                        length = dcur - d + _months_to_exit(remaining, total, seg[g, s, j, K], avail)
                         break
                     left -= avail
                     if left == 0:
@@ -289,7 +295,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                     dcur += avail
         dest = -1
         if exited:
-            dest = _destination(u2, s, seg[g, s, j], t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
+            dest = _destination(u2, s, seg[g, s, j, :K], t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
                                 scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
         elif rule_len <= room:
             dest = rule_dest[s]
@@ -345,8 +351,8 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     for c in prange(n_chunks):
         # Scratch per chunk of draws, fully rewritten for every draw: results cannot depend on the chunking.
         mult = np.empty((E, T))
-        seg_plain = np.empty((G, S, J, K))
-        seg_effect = np.empty((G, S, J, K))
+        seg_plain = np.empty((G, S, J, K + 1))
+        seg_effect = np.empty((G, S, J, K + 1))
         run_start = np.empty(Q, dtype=np.int64)
         entries = np.empty(N, dtype=np.int64)
         for row in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):

@@ -1,7 +1,7 @@
 """Plain-Python reference implementation of the kernel, for tests only.
 
-It consumes the same random numbers as the kernel (two uniforms per spell
-from the same streams) and makes the same exit decisions, but is written the
+It consumes the same random numbers as the kernel (an exponential threshold
+and a uniform per spell, from the same streams) and makes the same exit decisions, but is written the
 straightforward way: it walks month by month, stores each person's whole
 path, and derives occupancy and person-level measures from that path by
 brute force. The kernel's spell-level bookkeeping (difference arrays,
@@ -17,6 +17,7 @@ import numpy as np
 
 from .kernel import effect_multipliers
 from .lowering import lower_draws, lower_model
+from .exponential import py_next_exponential
 from .random import py_next_uniform, py_stream_start
 from .simulate import ARMS
 
@@ -54,9 +55,9 @@ def _path(model, stream, g, entry, scale, mult, const_from, use_effect):
     new_spell = True
     while t < T:
         if new_spell:
-            stream, u1 = py_next_uniform(stream)
+            stream, threshold = py_next_exponential(stream)
             stream, u2 = py_next_uniform(stream)
-            threshold, acc, remaining = -math.log(u1), 0.0, None
+            acc, remaining = 0.0, None
             new_spell = False
         if model.is_benefit[s]:
             if off >= model.clock_reset:
