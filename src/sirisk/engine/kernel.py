@@ -199,12 +199,13 @@ def _update_measures(s, t0, length, entry, kind, mask, months, window, run_start
 
 
 @njit(cache=True, inline="always")
-def _destination(u2, s, seg_row, walked, n_exits, exit_dest, base_rate, scale, g, d, use_effect, effect_of, mult, tau):
+def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g, d, use_effect, effect_of, mult, tau):
     """Destination of an exit: exit k with probability (rate of k) / (total rate).
 
-    ``seg_row[k]`` holds the rates of exits 0..k once the effect is constant;
-    an exit in a month that was ``walked`` (effect still changing) adds that
-    month's rates instead.
+    ``seg[g, s, j, k]`` holds the rates of exits 0..k of segment j once the
+    effect is constant (indexed in place: a row slice per spell cost about
+    6 %); an exit in a month that was ``walked`` (effect still changing) adds
+    that month's rates instead.
     """
     n = n_exits[s]
     if walked:
@@ -218,9 +219,10 @@ def _destination(u2, s, seg_row, walked, n_exits, exit_dest, base_rate, scale, g
             if pick < acc:
                 return exit_dest[s, k]
     else:
-        pick = u2 * seg_row[seg_row.shape[0] - 1]
+        K = seg.shape[3] - 1
+        pick = u2 * seg[g, s, j, K - 1]
         for k in range(n):
-            if pick < seg_row[k]:
+            if pick < seg[g, s, j, k]:
                 return exit_dest[s, k]
     # pick rounded up to the total: the last exit with a positive rate.
     for k in range(n - 1, -1, -1):
@@ -295,7 +297,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                     dcur += avail
         dest = -1
         if exited:
-            dest = _destination(u2, s, seg[g, s, j, :K], t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
+            dest = _destination(u2, s, seg, j, t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
                                 scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
         elif rule_len <= room:
             dest = rule_dest[s]
