@@ -16,16 +16,16 @@ Tables give rates over a few duration bands, so the rates of a state are
 constant over runs of durations (segments, found when the model is lowered).
 Per draw and arm the kernel computes each segment's total rate; within a
 segment the exit month is the first ``n`` with ``total * n >= E``, found by
-one multiplication with ``1 / total`` and settled by comparing the products (the same test a
-month-by-month walk makes), so a spell costs O(segments crossed), not
+one multiplication with ``1 / total`` and settled by comparing the products
+(the same test a month-by-month walk makes), so a spell costs O(segments crossed), not
 O(length). Only while the treated arm's effect multiplier still changes with
 months since enrolment (lock-in, ramp-up, fade-out) does the kernel add
 rates month by month.
 
 Because the numbers a spell consumes depend only on the stream, never on the
 rates, the treated and the counterfactual arm, which share a stream, use the
-same numbers for the same spell: common random numbers. With an effect of exactly 1 both arms are
-bit-identical. The control group has streams of its own.
+same numbers for the same spell: common random numbers. With an effect of
+exactly 1 both arms are bit-identical. The control group has streams of its own.
 
 Nothing is kept per month of a trajectory. Occupancy is accumulated as a
 difference array (+1 where a spell starts, -1 where it ends, split at
