@@ -221,9 +221,15 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
     else:
         K = seg.shape[3] - 1
         pick = u2 * seg[g, s, j, K - 1]
-        for k in range(n):
-            if pick < seg[g, s, j, k]:
-                return exit_dest[s, k]
+        # The first k with pick < (rate of exits 0..k) is the number of k with pick >= it, as the
+        # sums only grow. Counting over all K slots (padding slots hold the total, which pick reaches
+        # only by rounding) gives every state the same trip count and no early exit: no branch to
+        # mispredict on the destination, which is random (0.87-0.90x kernel time).
+        count = 0
+        for k in range(K):
+            count += pick >= seg[g, s, j, k]
+        if count < n:
+            return exit_dest[s, count]
     # pick rounded up to the total: the last exit with a positive rate.
     for k in range(n - 1, -1, -1):
         if _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau) > 0.0:
