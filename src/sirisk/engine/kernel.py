@@ -29,14 +29,16 @@ exactly 1 both arms are bit-identical. The control group has streams of its own.
 
 Nothing is kept per month of a trajectory. Occupancy is accumulated as a
 difference array (+1 where a spell starts, -1 where it ends, split at
-benefit-clock band edges) and summed over months once per draw; person-level
-measures are updated spell by spell.
+benefit-clock band edges) and summed over months once per draw and arm, into
+occupancy or straight into a weighted sum (costs per month, say);
+person-level measures are updated spell by spell.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+from numba.extending import overload
 
 from .exponential import next_exponential
 from .random import next_uniform, stream_start
@@ -150,26 +152,25 @@ def _months_to_exit(E, total, inverse, avail):
 
 
 @njit(cache=True, inline="always")
-def _record_spell(s, t0, length, clock, T, is_benefit, clock_edges, occ):
-    """Add a spell to the occupancy difference array occ[month, state, clock band]."""
+def _record_spell(s, t0, length, clock, is_benefit, clock_edges, diff):
+    """Add a spell to the difference array diff[month, state, clock band]; month T is a sink for spells that reach the horizon."""
     end = t0 + length
     b = 0
     if is_benefit[s]:
         n_edges = clock_edges.shape[0]
         while b < n_edges and clock >= clock_edges[b]:
             b += 1
-        occ[t0, s, b] += 1
+        diff[t0, s, b] += 1
         while b < n_edges:
             cross = clock_edges[b] - clock  # months into the spell at which the clock reaches the next band
             if cross >= length:
                 break
-            occ[t0 + cross, s, b] -= 1
+            diff[t0 + cross, s, b] -= 1
             b += 1
-            occ[t0 + cross, s, b] += 1
+            diff[t0 + cross, s, b] += 1
     else:
-        occ[t0, s, 0] += 1
-    if end < T:
-        occ[end, s, b] -= 1
+        diff[t0, s, 0] += 1
+    diff[end, s, b] -= 1
 
 
 @njit(cache=True, inline="always")
@@ -240,8 +241,8 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
 @njit(cache=True, inline="always")
 def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest,
                      is_benefit, clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, occ, rec):
-    """One participant in one arm; writes occ (difference array) and rec (measures).
+                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, diff, rec):
+    """One participant in one arm; writes diff (difference array of occupancy) and rec (measures).
 
     ``seg[g, s, j, k]`` (k < K) holds the rates of exits 0..k in duration segment j
     from ``top`` months since enrolment on, when the effect multipliers
@@ -311,7 +312,7 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
             if off >= clock_reset:
                 clock = 0
             off = 0
-        _record_spell(s, t, length, clock, T, is_benefit, clock_edges, occ)
+        _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
         _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
         if is_benefit[s]:
             clock += length
@@ -325,13 +326,54 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
         j = 0
 
 
+def _emit(diff, weights, is_benefit, out):
+    """One arm's difference array diff[month, state, band] -> out: occupancy [T, S, B] or weighted [T, W].
+
+    Numba only: the implementation is chosen by the type of ``out`` (below),
+    so the kernel is compiled once per kind of output, each without the
+    other's work.
+    """
+
+
+@overload(_emit, inline="always")
+def _emit_for(diff, weights, is_benefit, out):
+    if out.ndim == 3:  # occupancy[month, state, band]
+        def counts(diff, weights, is_benefit, out):
+            T, S, B = out.shape
+            for s in range(S):
+                for b in range(B):
+                    out[0, s, b] = diff[0, s, b]
+            for t in range(1, T):
+                for s in range(S):
+                    for b in range(B):
+                        out[t, s, b] = out[t - 1, s, b] + diff[t, s, b]
+        return counts
+
+    def weighted(diff, weights, is_benefit, out):  # sum over (state, band) of occupancy x weights[s, b, w]
+        T, H = out.shape
+        S, B = diff.shape[1], diff.shape[2]
+        out[:] = 0.0
+        for s in range(S):
+            for b in range(B if is_benefit[s] else 1):  # other states are all in band 0
+                people = 0
+                for t in range(T):
+                    people += diff[t, s, b]
+                    for h in range(H):
+                        out[t, h] += people * weights[s, b, h]
+    return weighted
+
+
 @njit(cache=True, parallel=True)
 def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base_rate, rule_after, rule_dest,
                    is_benefit, clock_edges, clock_reset, group_of, entry_state, entry_duration, entry_clock,
                    intake_cdf, effect_of, segment_start, m_kind, m_mask, m_months, m_window,
                    n_participants, rate_scale, effect_params, effect_profile, profile_len,
-                   occupancy, records, entry_month):
+                   weights, out, records, entry_month):
     """Simulate all draws; fill the output arrays in place.
+
+    Occupancy is tallied per arm in a difference array small enough to stay
+    in cache; only what ``out`` asks for goes to memory (writing the tallies
+    straight into the large output cost 10-20 % of the kernel's time).
 
     Parameters
     ----------
@@ -342,7 +384,12 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
         Global draw index of each local draw (streams are keyed by it).
     arm_slot : int64[3]
         Output slot of treated, counterfactual, control; -1 if not simulated.
-    occupancy : int32[D, A, T, S, B]   (zeroed on entry)
+    weights : float64[D or 1, S, B, W]
+        Weights per person-month, per draw or one set for all draws; read
+        only if ``out`` is weighted.
+    out : int32[D, A, T, S, B] or float64[D, A, T, W]
+        Occupancy (people per month, state and clock band), or occupancy
+        weighed: the sum over (state, band) of occupancy x weights.
     records : int16[D, A, N, Q]
     entry_month : int16[D, A, N]       -1 for participant slots not enrolled
     Other arrays: see :class:`~sirisk.engine.lowering.LoweredModel` and
@@ -351,7 +398,8 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     D = draw_ids.shape[0]
     G, S, K, _ = base_rate.shape
     J = segment_start.shape[2] - 1
-    T = occupancy.shape[2]
+    T = out.shape[2]
+    B = clock_edges.shape[0] + 1
     N = entry_month.shape[2]
     Q = m_kind.shape[0]
     E = effect_params.shape[1]
@@ -363,6 +411,7 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
         seg_effect = np.empty((G, S, J, K + 1))
         run_start = np.empty(Q, dtype=np.int64)
         entries = np.empty(N, dtype=np.int64)
+        diff = np.empty((T + 1, S, B), dtype=np.int32)  # one arm's occupancy, months 0..T (T: the sink)
         for row in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):
             draw = draw_ids[row]
             scale = rate_scale[row]
@@ -381,19 +430,15 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
                 use_effect = a == 0
                 seg = seg_effect if use_effect else seg_plain
                 top = const_from if use_effect else 0
-                occ = occupancy[row, slot]
+                diff[:] = 0
                 for i in range(n):
                     entry_month[row, slot, i] = entries[i]
                     _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, use_effect,
                                      n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
                                      clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
                                      segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start,
-                                     occ, records[row, slot, i])
+                                     diff, records[row, slot, i])
                 for i in range(n, N):
                     for q in range(Q):
                         records[row, slot, i, q] = 0 if m_kind[q] == 2 else -1
-                # Difference array -> occupancy.
-                for t in range(1, T):
-                    for s in range(S):
-                        for b in range(occ.shape[2]):
-                            occ[t, s, b] += occ[t - 1, s, b]
+                _emit(diff, weights[row if weights.shape[0] > 1 else 0], is_benefit, out[row, slot])

@@ -51,6 +51,35 @@ def check_threads(threads) -> None:
         raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (the threads available)")
 
 
+def _occupancy_weights(weights, programme: Programme, n_draws: int) -> tuple[np.ndarray, list]:
+    """Weights as float64 [draw or 1, state, clock_band, weight], and the weights' labels."""
+    S, B = len(programme.states), programme.benefit_clock.n_bands
+    if isinstance(weights, xr.DataArray):
+        dims = ("draw", "state", "clock_band", "weight") if "draw" in weights.dims else ("state", "clock_band", "weight")
+        if set(weights.dims) != set(dims):
+            raise SpecError(f"occupancy_weights has dims {weights.dims}; must be (state, clock_band, weight), "
+                            "optionally with draw")
+        if "state" in weights.coords and list(weights.state.values) != list(programme.state_names):
+            raise SpecError(f"occupancy_weights has states {list(weights.state.values)}; must be the programme's "
+                            f"states in order {list(programme.state_names)}")
+        labels = list(weights["weight"].values) if "weight" in weights.coords else list(range(weights.sizes["weight"]))
+        weights = weights.transpose(*dims).values
+    else:
+        weights = np.asarray(weights)
+        labels = list(range(weights.shape[-1])) if weights.ndim else []
+    if weights.ndim == 3:
+        weights = weights[None]
+    if (weights.ndim != 4 or weights.shape[1:3] != (S, B) or weights.shape[0] not in (1, n_draws)
+            or weights.shape[3] < 1):
+        raise SpecError(f"occupancy_weights has shape {weights.shape}; must be (state, clock_band, weight) = "
+                        f"({S}, {B}, W) or (draw, state, clock_band, weight) = ({n_draws}, {S}, {B}, W), W >= 1")
+    if not np.issubdtype(weights.dtype, np.number) or np.issubdtype(weights.dtype, np.complexfloating):
+        raise SpecError(f"occupancy_weights has dtype {weights.dtype}; must be real numbers")
+    if not np.isfinite(weights).all():
+        raise SpecError("occupancy_weights has a value that is not finite; every weight must be a finite number")
+    return np.ascontiguousarray(weights, dtype=np.float64), labels
+
+
 @contextmanager
 def _threads(threads):
     check_threads(threads)
@@ -66,16 +95,25 @@ def _threads(threads):
 
 
 def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, keys: np.ndarray,
-               draw_ids: np.ndarray, arms: Sequence[str]) -> dict[str, np.ndarray]:
-    """Allocate outputs and run the kernel; return the raw arrays."""
+               draw_ids: np.ndarray, arms: Sequence[str], weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Allocate outputs and run the kernel; return the raw arrays.
+
+    With ``weights`` [D or 1, S, B, W] the result has ``weighted_occupancy``
+    [D, A, T, W] instead of ``occupancy`` [D, A, T, S, B].
+    """
     D, T = len(draw_ids), model.horizon
     S, B, Q = model.n_states, len(model.clock_edges) + 1, len(model.measure_kind)
+    A = len(arms)
     n_control = programme.control_size if "control" in arms else 0
     N = int(max(inputs.n_participants.max(initial=0), n_control, 1))
     arm_slot = np.array([arms.index(a) if a in arms else -1 for a in ARMS], dtype=np.int64)
     group_of = programme.cohort.subgroup_of_participants(N)
-    occupancy = np.zeros((D, len(arms), T, S, B), dtype=np.int32)
-    records = np.empty((D, len(arms), N, Q), dtype=np.int16)
+    if weights is None:
+        weights = np.zeros((1, S, B, 0))
+        out = np.empty((D, A, T, S, B), dtype=np.int32)  # every cell is written
+    else:
+        out = np.empty((D, A, T, weights.shape[3]))
+    records = np.empty((D, A, N, Q), dtype=np.int16)
     entry_month = np.empty((D, len(arms), N), dtype=np.int16)
     simulate_draws(
         keys, draw_ids, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
@@ -84,13 +122,14 @@ def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, ke
         model.segment_start,
         model.measure_kind, model.measure_mask, model.measure_months, model.measure_window,
         inputs.n_participants, inputs.rate_scale, inputs.effect_params, inputs.effect_profile, inputs.profile_len,
-        occupancy, records, entry_month)
-    return {"occupancy": occupancy, "records": records, "entry_month": entry_month}
+        np.ascontiguousarray(weights, dtype=np.float64), out, records, entry_month)
+    return {"occupancy" if out.ndim == 5 else "weighted_occupancy": out, "records": records,
+            "entry_month": entry_month}
 
 
 def simulate(programme: Programme, draws: int | range = 1000, *, rng=None,
              parameters: Mapping[str, object] | None = None, arms: Sequence[str] = ARMS,
-             threads: int | None = None) -> xr.Dataset:
+             threads: int | None = None, occupancy_weights=None) -> xr.Dataset:
     """Simulate the participants' monthly paths for many parameter draws.
 
     Parameters
@@ -112,6 +151,15 @@ def simulate(programme: Programme, draws: int | range = 1000, *, rng=None,
     threads : int, optional
         Threads for this call (default: numba's current setting). Results do
         not depend on it.
+    occupancy_weights : array_like or xarray.DataArray, optional
+        Weights per person-month by state and clock band, ``(state,
+        clock_band, weight)`` or per draw ``(draw, state, clock_band,
+        weight)`` (a DataArray may name its dims in any order). If given, the
+        result has ``weighted_occupancy(draw, arm, month, weight)``, the sum
+        over states and bands of occupancy times weight, *instead of*
+        ``occupancy``: the month x state x band cube is then never stored,
+        which saves memory and time when only costs per month are wanted
+        (:func:`sirisk.evaluate` passes each holder's cost per person-month).
 
     Returns
     -------
@@ -123,6 +171,8 @@ def simulate(programme: Programme, draws: int | range = 1000, *, rng=None,
         ``entry_month(draw, arm, participant)``: -1 if not enrolled in the
         draw; ``enrolled(draw, arm)``; ``parameter_value(draw, parameter)``: the
         per-draw values used. Seed and library versions are in ``attrs``.
+        With ``occupancy_weights``, ``weighted_occupancy(draw, arm, month,
+        weight)`` replaces ``occupancy``.
 
     Examples
     --------
@@ -132,6 +182,14 @@ def simulate(programme: Programme, draws: int | range = 1000, *, rng=None,
     ('draw', 'arm', 'month', 'state', 'clock_band')
     >>> bool((ds.occupancy.sum(["state", "clock_band"]).isel(month=-1) == ds.enrolled).all())
     True
+
+    Only people per month, counted by weighing every state and band with 1:
+
+    >>> p = reference_programme(participants=50, horizon_months=24)
+    >>> ones = np.ones((len(p.states), p.benefit_clock.n_bands, 1))
+    >>> people = simulate(p, draws=20, rng=1, occupancy_weights=ones).weighted_occupancy
+    >>> bool((people.isel(month=-1, weight=0) == ds.enrolled).all())
+    True
     """
     if not isinstance(programme, Programme):
         raise SpecError(f"programme is {type(programme).__name__}; must be a sirisk.Programme")
@@ -139,23 +197,35 @@ def simulate(programme: Programme, draws: int | range = 1000, *, rng=None,
     arms = _arms(programme, arms)
     seq = seed_sequence(rng)
     keys = stream_keys(seq)
+    weights = labels = None
+    if occupancy_weights is not None:
+        weights, labels = _occupancy_weights(occupancy_weights, programme, len(draw_ids))
     model = lower_model(programme)
     inputs = lower_draws(programme, model, len(draw_ids), parameters)
     with _threads(threads):
-        raw = run_kernel(programme, model, inputs, keys, draw_ids, arms)
-    return _dataset(programme, raw, inputs, draw_ids, arms, seq)
+        raw = run_kernel(programme, model, inputs, keys, draw_ids, arms, weights)
+    return _dataset(programme, raw, inputs, draw_ids, arms, seq, labels)
 
 
-def _dataset(programme, raw, inputs, draw_ids, arms, seq) -> xr.Dataset:
+def _dataset(programme, raw, inputs, draw_ids, arms, seq, weight_labels=None) -> xr.Dataset:
     entry = raw["entry_month"]
     D, A, N = entry.shape
     paths = sorted(inputs.values)
+    if "occupancy" in raw:
+        cube = {"occupancy": (("draw", "arm", "month", "state", "clock_band"), raw["occupancy"],
+                              {"units": "persons", "long_name": "people in state during month",
+                               "description": "benefit states split by public-benefit clock band; "
+                                              "other states are counted in the first band"})}
+        extra = {}
+    else:
+        cube = {"weighted_occupancy": (("draw", "arm", "month", "weight"), raw["weighted_occupancy"],
+                                       {"long_name": "people in state during month, weighted",
+                                        "description": "sum over states and clock bands of occupancy x "
+                                                       "occupancy_weights"})}
+        extra = {"weight": weight_labels}
     ds = xr.Dataset(
         data_vars={
-            "occupancy": (("draw", "arm", "month", "state", "clock_band"), raw["occupancy"],
-                          {"units": "persons", "long_name": "people in state during month",
-                           "description": "benefit states split by public-benefit clock band; "
-                                          "other states are counted in the first band"}),
+            **cube,
             "person_measure": (("draw", "arm", "participant", "measure"), raw["records"],
                         {"units": "month", "long_name": "months since enrolment (a count of months for MonthsIn)",
                          "description": "person-level measure; -1: not reached within the horizon "
@@ -178,6 +248,7 @@ def _dataset(programme, raw, inputs, draw_ids, arms, seq) -> xr.Dataset:
             "measure": [m.name for m in programme.measures],
             "measure_kind": ("measure", [type(m).__name__ for m in programme.measures]),
             "parameter": paths,
+            **extra,
         },
         attrs={
             "programme": programme.name,
