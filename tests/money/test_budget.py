@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import xarray as xr
 from fake_engine import fake_engine, tiny_programme
 from hypothesis import given
 from hypothesis import strategies as st
@@ -74,16 +75,24 @@ def test_a_budget_scale_multiplies_the_flows_with_its_label():
     np.testing.assert_allclose(flows["budget_effect"][0, 1:, 1], [8_000] * 3)
 
 
-@given(seed=st.integers(0, 2**32 - 1))
-def test_budget_cost_kernel_is_occupancy_times_cost_then_indexed_and_discounted(seed):
-    from sirisk.money.kernels import budget_costs
-    rng = np.random.default_rng(seed)
-    D, A, T, S, B, H = 3, 2, 7, 3, 2, 2
-    occ = rng.integers(0, 5, size=(D, A, T, S, B)).astype(np.int32)
-    matrix = rng.normal(size=(D, S, B, H)) * 1000
-    index, discount = rng.uniform(0.9, 1.2, T), rng.uniform(0.5, 1.0, T)
-    out, pv = np.empty((D, A, T, H)), np.empty((D, H, A))
-    budget_costs(occ, matrix, index, discount, out, pv)
-    expected = np.einsum("datsb,dsbh->dath", occ, matrix) * index[None, None, :, None]
-    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-9)
-    np.testing.assert_allclose(pv, np.einsum("dath,t->dha", expected, discount), rtol=1e-12, atol=1e-9)
+def test_the_engines_weighted_occupancy_gives_the_same_money_as_occupancy():
+    from models import rich_programme
+
+    from sirisk.money.flows import budget_weights
+    p = rich_programme(horizon_months=24)
+    budget = sr.Budget([sr.StateFlow("sick_pay", "municipality", 10_000, refundable=True, label="benefit"),
+                        sr.StateFlow("cash_benefit", "municipality", 8_000, refundable=True, label="benefit"),
+                        sr.StateFlow("employed", "state", -3_000, label="tax")],
+                       discount_rate_per_year=0.04, indexation_per_year=0.02)
+    deal = _deal(p, budget, sr.Contract([sr.Outcome("job", "ever_employed")], [sr.FixedFee(0.0)]))
+    scales = {"budget.tax.scale": [1.0, 2.0, 0.5]}
+    plain = sr.simulate(p, draws=3, rng=4)
+    weights = xr.DataArray(budget_weights(deal, scales, 3), dims=("draw", "state", "clock_band", "weight"),
+                           coords={"weight": list(budget.holders)})
+    weighted = sr.simulate(p, draws=3, rng=4, occupancy_weights=weights)
+    a, b = deal_flows(deal, plain, scales), deal_flows(deal, weighted, scales)
+    for name in ("budget_effect", "budget_effect_pv", "budget_cost", "budget_cost_pv", "municipal_saving_pv"):
+        np.testing.assert_allclose(b[name], a[name], rtol=1e-12, atol=1e-6, err_msg=name)
+    assert np.abs(a["budget_effect"]).max() > 1_000  # not vacuous
+    with pytest.raises(sr.SpecError, match="weighted by"):
+        deal_flows(deal, weighted.assign_coords(weight=["state", "municipality"]), scales)

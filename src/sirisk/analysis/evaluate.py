@@ -13,7 +13,7 @@ from ..engine.random import seed_sequence
 from ..engine.simulate import check_threads, simulate
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
-from ..money.flows import deal_flows
+from ..money.flows import budget_weights, deal_flows
 from ..money.kernels import IRR_REASONS, irr_all
 
 __all__ = ["evaluate"]
@@ -177,8 +177,13 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
             batch = _slice(params[deal.name], lo, hi, draws)
             engine_params = {path: v for path, v in batch.items() if path not in deal.money_paths}
             money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
+            # Only each holder's cost by month is needed: the engine weighs occupancy as it goes
+            # instead of storing the month x state x band cube (several GB at 100,000 draws).
+            weights = xr.DataArray(budget_weights(deal, money_params, hi - lo),
+                                   dims=("draw", "state", "clock_band", "weight"),
+                                   coords={"weight": list(deal.budget.holders)})
             engine = simulate(p, draws=range(lo, hi), rng=children[k], arms=run_arms,
-                              parameters=engine_params, threads=threads)
+                              parameters=engine_params, threads=threads, occupancy_weights=weights)
             middle = time.perf_counter()
             money = deal_flows(deal, engine, money_params)
             Tp = p.horizon_months

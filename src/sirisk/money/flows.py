@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import SpecError
 from .deal import Deal
-from .kernels import budget_costs, irr_all, programme_costs, waterfall
+from .kernels import irr_all, programme_costs, waterfall
 from .payments import achievement_months, contract_payments
 
-__all__ = ["deal_flows"]
+__all__ = ["budget_weights", "deal_flows"]
 
 
 def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
@@ -31,32 +32,50 @@ class _Lazy(dict):
         return value
 
 
+def budget_weights(deal: Deal, scales: dict | None, n_draws: int) -> np.ndarray:
+    """Cost to each holder of one person-month, by draw, state and clock band: [draw, state, band, holder].
+
+    The flows of ``deal.budget`` after the refund, each times its scale
+    factor in ``scales`` (``budget.<label>.scale``, per draw), in DKK of
+    the budget's base year. Weigh occupancy with it (``simulate``'s
+    ``occupancy_weights``) to get each holder's cost by month.
+    """
+    p, budget = deal.programme, deal.budget
+    scales = deal.money_scales(scales or {}, n_draws)
+    flow_scale = np.ones((n_draws, len(budget.flows)))
+    for k, f in enumerate(budget.flows):
+        if f.label and f"budget.{f.label}.scale" in scales:
+            flow_scale[:, k] = scales[f"budget.{f.label}.scale"]
+    return np.einsum("df,fsbh->dsbh", flow_scale, budget.flow_matrices(p.state_names, p.benefit_clock.n_bands))
+
+
 def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.ndarray]:
     """Money of ``deal`` for the draws of one engine result (an xarray.Dataset from ``simulate``).
 
     ``scales`` maps money parameter paths (``deal.money_paths``) to scale
-    factors per draw. Returns arrays with a leading draw axis: monthly series
-    [draw, month(, holder)] in nominal DKK, present values at the contract
-    start, and per-draw metrics.
+    factors per draw. The engine result holds either ``occupancy`` or
+    ``weighted_occupancy`` computed with :func:`budget_weights` (weights
+    named by the budget's holders). Returns arrays with a leading draw axis:
+    monthly series [draw, month(, holder)] in nominal DKK, present values at
+    the contract start, and per-draw metrics.
     """
     p, budget = deal.programme, deal.budget
     T = p.horizon_months
-    B = p.benefit_clock.n_bands
     arms = list(engine.arm.values)
-    occupancy = engine.occupancy.values  # [D, A, T, S, B]
-    D = occupancy.shape[0]
+    D = engine.sizes["draw"]
     index, discount = budget.month_factors(T)
+    scales = deal.money_scales(scales or {}, D)
 
     # Budgets per arm and holder: occupancy times cost per person-month, indexed.
-    scales = deal.money_scales(scales or {}, D)
-    flow_scale = np.ones((D, len(budget.flows)))
-    for k, f in enumerate(budget.flows):
-        if f.label and f"budget.{f.label}.scale" in scales:
-            flow_scale[:, k] = scales[f"budget.{f.label}.scale"]
-    matrices = np.einsum("df,fsbh->dsbh", flow_scale, budget.flow_matrices(p.state_names, B))
-    H = len(budget.holders)
-    cost_all, cost_pv = np.empty((D, len(arms), T, H)), np.empty((D, H, len(arms)))
-    budget_costs(occupancy, matrices, index, discount, cost_all, cost_pv)
+    if "weighted_occupancy" in engine:
+        if list(engine["weight"].values) != list(budget.holders):
+            raise SpecError(f"deal {deal.name!r}: the engine's occupancy is weighted by {list(engine['weight'].values)}; "
+                             f"deal_flows needs the budget's holders {list(budget.holders)} (budget_weights)")
+        weighted = engine.weighted_occupancy.values  # [D, A, T, H]
+    else:
+        weighted = np.einsum("datsb,dsbh->dath", engine.occupancy.values, budget_weights(deal, scales, D))
+    cost_all = weighted * index[:, None]  # [D, A, T, H]
+    cost_pv = (discount @ cost_all).transpose(0, 2, 1)  # [D, H, A]
     cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
     effect = cost["counterfactual"] - cost["treated"]  # saving: positive
     effect_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]  # [D, H]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["achievement", "budget_costs", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
+__all__ = ["achievement", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
 
 # Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
 # cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows.
@@ -38,38 +38,6 @@ def achievement(values, entry, counts_months, at_least, by_month, window_end, ho
                 elif v >= 0 and (by_month < 0 or v <= by_month):
                     month = e + v
             out[d, i] = month
-
-
-@njit(cache=True, parallel=True)
-def budget_costs(occupancy, cost_matrix, index, discount, out, pv):
-    """Cost to each holder by month, and its present value.
-
-    ``out[d, a, t, h] = index[t] * sum over (state, band) of occupancy[d, a, t, s, b] x cost_matrix[d, s, b, h]``
-    and ``pv[d, h, a] = sum over t of out[d, a, t, h] x discount[t]``.
-    Occupancy is read once per cell, for all holders, and without a test for
-    empty cells: which cells are empty is unpredictable, and the mispredicted
-    branch cost more than the multiplications it saved.
-    """
-    D, A, T, S, B = occupancy.shape
-    H = cost_matrix.shape[3]
-    for d in prange(D):
-        total = np.empty((T, H))
-        for a in range(A):
-            total[:] = 0.0
-            # (state, band) outermost: every month's sum is then a chain of its own, and the months'
-            # chains overlap instead of waiting on one another. Each sum still adds in (state, band) order.
-            for s in range(S):
-                for b in range(B):
-                    for t in range(T):
-                        n = np.float64(occupancy[d, a, t, s, b])
-                        for h in range(H):
-                            total[t, h] += n * cost_matrix[d, s, b, h]
-            for h in range(H):
-                pv[d, h, a] = 0.0
-            for t in range(T):
-                for h in range(H):
-                    out[d, a, t, h] = total[t, h] * index[t]
-                    pv[d, h, a] += out[d, a, t, h] * discount[t]
 
 
 @njit(cache=True, parallel=True)
