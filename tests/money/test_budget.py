@@ -96,3 +96,18 @@ def test_the_engines_weighted_occupancy_gives_the_same_money_as_occupancy():
     assert np.abs(a["budget_effect"]).max() > 1_000  # not vacuous
     with pytest.raises(sr.SpecError, match="weighted by"):
         deal_flows(deal, weighted.assign_coords(weight=["state", "municipality"]), scales)
+
+
+@given(seed=st.integers(0, 2**32 - 1))
+def test_budget_cost_kernel_indexes_discounts_and_takes_the_saving(seed):
+    from sirisk.money.kernels import budget_costs
+    rng = np.random.default_rng(seed)
+    D, A, T, H = 3, 3, 7, 2
+    weighted = rng.normal(size=(D, A, T, H)) * 1000
+    index, discount = rng.uniform(0.9, 1.2, T), rng.uniform(0.5, 1.0, T)
+    out, pv, effect = np.empty((D, A, T, H)), np.empty((D, H, A)), np.empty((D, T, H))
+    budget_costs(weighted, index, discount, 2, 0, out, pv, effect)
+    expected = weighted * index[None, None, :, None]
+    np.testing.assert_allclose(out, expected, rtol=1e-12)
+    np.testing.assert_allclose(pv, np.einsum("dath,t->dha", expected, discount), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(effect, expected[:, 0] - expected[:, 2], rtol=1e-12, atol=1e-9)

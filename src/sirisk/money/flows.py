@@ -6,7 +6,7 @@ import numpy as np
 
 from ..errors import SpecError
 from .deal import Deal
-from .kernels import irr_all, programme_costs, waterfall
+from .kernels import budget_costs, irr_all, programme_costs, waterfall
 from .payments import achievement_months, contract_payments
 
 __all__ = ["budget_weights", "deal_flows"]
@@ -74,10 +74,11 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         weighted = engine.weighted_occupancy.values  # [D, A, T, H]
     else:
         weighted = np.einsum("datsb,dsbh->dath", engine.occupancy.values, budget_weights(deal, scales, D))
-    cost_all = weighted * index[:, None]  # [D, A, T, H]
-    cost_pv = (discount @ cost_all).transpose(0, 2, 1)  # [D, H, A]
+    H = len(budget.holders)
+    cost_all, cost_pv, effect = np.empty(weighted.shape), np.empty((D, H, len(arms))), np.empty((D, T, H))
+    budget_costs(weighted, index, discount, arms.index("treated"), arms.index("counterfactual"),
+                 cost_all, cost_pv, effect)  # effect: the saving, positive
     cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
-    effect = cost["counterfactual"] - cost["treated"]  # saving: positive
     effect_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]  # [D, H]
 
     entry = {a: engine.entry_month.values[:, k] for k, a in enumerate(arms)}

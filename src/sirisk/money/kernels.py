@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["achievement", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
+__all__ = ["achievement", "budget_costs", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
 
 # Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
 # cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows.
@@ -38,6 +38,30 @@ def achievement(values, entry, counts_months, at_least, by_month, window_end, ho
                 elif v >= 0 and (by_month < 0 or v <= by_month):
                     month = e + v
             out[d, i] = month
+
+
+@njit(cache=True, parallel=True)
+def budget_costs(weighted, index, discount, treated, counterfactual, out, pv, effect):
+    """Costs per holder indexed to each month, their present values, and the saving.
+
+    ``out[d, a, t, h] = weighted[d, a, t, h] x index[t]`` (``weighted``: cost
+    per holder at base-year prices, from occupancy weighed by the budget),
+    ``pv[d, h, a] = sum over t of out[d, a, t, h] x discount[t]`` and
+    ``effect[d, t, h] = out[d, counterfactual, t, h] - out[d, treated, t, h]``.
+    One parallel pass over the draws: numpy took three, on one core.
+    """
+    D, A, T, H = weighted.shape
+    for d in prange(D):
+        for a in range(A):
+            for h in range(H):
+                pv[d, h, a] = 0.0
+            for t in range(T):
+                for h in range(H):
+                    out[d, a, t, h] = weighted[d, a, t, h] * index[t]
+                    pv[d, h, a] += out[d, a, t, h] * discount[t]
+        for t in range(T):
+            for h in range(H):
+                effect[d, t, h] = out[d, counterfactual, t, h] - out[d, treated, t, h]
 
 
 @njit(cache=True, parallel=True)
