@@ -9,8 +9,8 @@ import numpy as np
 import xarray as xr
 
 from .. import _versions
-from ..engine.random import seed_sequence
-from ..engine.simulate import check_threads, simulate
+from ..engine.random import seed_sequence, stream_keys
+from ..engine.simulate import check_threads, simulate_arrays
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
 from ..money.flows import budget_weights, deal_flows
@@ -168,6 +168,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                 raise SpecError(f"programme {deal.name!r}: parameter path is {path!r}; must be one of {', '.join(known)}")
     seconds = {"engine": 0.0, "money": 0.0}
     children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,)) for k in range(P)]
+    keys = [stream_keys(child) for child in children]
     for lo in range(0, draws, batch_size):
         hi = min(draws, lo + batch_size)
         for k, deal in enumerate(deals):
@@ -179,11 +180,12 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
             money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
             # Only each holder's cost by month is needed: the engine weighs occupancy as it goes
             # instead of storing the month x state x band cube (several GB at 100,000 draws).
-            weights = xr.DataArray(budget_weights(deal, money_params, hi - lo),
-                                   dims=("draw", "state", "clock_band", "weight"),
-                                   coords={"weight": list(deal.budget.holders)})
-            engine = simulate(p, draws=range(lo, hi), rng=children[k], arms=run_arms,
-                              parameters=engine_params, threads=threads, occupancy_weights=weights)
+            weights = budget_weights(deal, money_params, hi - lo)
+            raw, _ = simulate_arrays(p, np.arange(lo, hi, dtype=np.int64), keys[k], run_arms, engine_params,
+                                     threads, weights)
+            engine = {"arm": list(run_arms), "weight": list(deal.budget.holders),
+                      "weighted_occupancy": raw["weighted_occupancy"], "entry_month": raw["entry_month"],
+                      "person_measure": raw["records"]}
             middle = time.perf_counter()
             money = deal_flows(deal, engine, money_params)
             Tp = p.horizon_months

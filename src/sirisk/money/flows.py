@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import xarray as xr
 
 from ..errors import SpecError
 from .deal import Deal
 from .kernels import budget_costs, irr_all, programme_costs, waterfall
 from .payments import achievement_months, contract_payments
 
-__all__ = ["budget_weights", "deal_flows"]
+__all__ = ["budget_weights", "deal_flows", "engine_arrays"]
 
 
 def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
@@ -49,31 +50,47 @@ def budget_weights(deal: Deal, scales: dict | None, n_draws: int) -> np.ndarray:
     return np.einsum("df,fsbh->dsbh", flow_scale, budget.flow_matrices(p.state_names, p.benefit_clock.n_bands))
 
 
-def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.ndarray]:
-    """Money of ``deal`` for the draws of one engine result (an xarray.Dataset from ``simulate``).
+def engine_arrays(engine: xr.Dataset) -> dict:
+    """The parts of a ``simulate`` result that :func:`deal_flows` reads, as plain arrays and lists."""
+    out = {"arm": list(engine.arm.values), "entry_month": engine.entry_month.values,
+           "person_measure": engine.person_measure.values}
+    if "weighted_occupancy" in engine:
+        out["weighted_occupancy"] = engine.weighted_occupancy.values
+        out["weight"] = list(engine["weight"].values)
+    else:
+        out["occupancy"] = engine.occupancy.values
+    return out
 
-    ``scales`` maps money parameter paths (``deal.money_paths``) to scale
-    factors per draw. The engine result holds either ``occupancy`` or
+
+def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.ndarray]:
+    """Money of ``deal`` for the draws of one engine result.
+
+    ``engine`` is an xarray.Dataset from ``simulate``, or the same as plain
+    arrays (:func:`engine_arrays`; what :func:`sirisk.evaluate` passes, to
+    save building a Dataset per batch). It holds either ``occupancy`` or
     ``weighted_occupancy`` computed with :func:`budget_weights` (weights
-    named by the budget's holders). Returns arrays with a leading draw axis:
-    monthly series [draw, month(, holder)] in nominal DKK, present values at
-    the contract start, and per-draw metrics.
+    named by the budget's holders). ``scales`` maps money parameter paths
+    (``deal.money_paths``) to scale factors per draw. Returns arrays with a
+    leading draw axis: monthly series [draw, month(, holder)] in nominal
+    DKK, present values at the contract start, and per-draw metrics.
     """
+    if isinstance(engine, xr.Dataset):
+        engine = engine_arrays(engine)
     p, budget = deal.programme, deal.budget
     T = p.horizon_months
-    arms = list(engine.arm.values)
-    D = engine.sizes["draw"]
+    arms = engine["arm"]
+    D = engine["entry_month"].shape[0]
     index, discount = budget.month_factors(T)
     scales = deal.money_scales(scales or {}, D)
 
     # Budgets per arm and holder: occupancy times cost per person-month, indexed.
     if "weighted_occupancy" in engine:
-        if list(engine["weight"].values) != list(budget.holders):
-            raise SpecError(f"deal {deal.name!r}: the engine's occupancy is weighted by {list(engine['weight'].values)}; "
-                             f"deal_flows needs the budget's holders {list(budget.holders)} (budget_weights)")
-        weighted = engine.weighted_occupancy.values  # [D, A, T, H]
+        if list(engine["weight"]) != list(budget.holders):
+            raise SpecError(f"deal {deal.name!r}: the engine's occupancy is weighted by {list(engine['weight'])}; "
+                            f"deal_flows needs the budget's holders {list(budget.holders)} (budget_weights)")
+        weighted = engine["weighted_occupancy"]  # [D, A, T, H]
     else:
-        weighted = np.einsum("datsb,dsbh->dath", engine.occupancy.values, budget_weights(deal, scales, D))
+        weighted = np.einsum("datsb,dsbh->dath", engine["occupancy"], budget_weights(deal, scales, D))
     H = len(budget.holders)
     cost_all, cost_pv, effect = np.empty(weighted.shape), np.empty((D, H, len(arms))), np.empty((D, T, H))
     budget_costs(weighted, index, discount, arms.index("treated"), arms.index("counterfactual"),
@@ -81,8 +98,8 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
     cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
     effect_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]  # [D, H]
 
-    entry = {a: engine.entry_month.values[:, k] for k, a in enumerate(arms)}
-    measures = {a: (engine.person_measure.values[:, k], entry[a]) for k, a in enumerate(arms)}
+    entry = {a: engine["entry_month"][:, k] for k, a in enumerate(arms)}
+    measures = {a: (engine["person_measure"][:, k], entry[a]) for k, a in enumerate(arms)}
     achieved = {(a, o.name): achievement_months(p, o, measures[a][0][..., [m.name for m in p.measures].index(o.measure)],
                                                  entry[a])
                 for a in arms for o in deal.contract.outcomes}
