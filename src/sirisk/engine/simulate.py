@@ -114,7 +114,7 @@ def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, ke
     else:
         out = np.empty((D, A, T, weights.shape[3]))
     records = np.empty((D, A, N, Q), dtype=np.int16)
-    entry_month = np.empty((D, len(arms), N), dtype=np.int16)
+    entry_month = np.empty((D, A, N), dtype=np.int16)
     simulate_draws(
         keys, draw_ids, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
         model.rule_after, model.rule_dest, model.is_benefit, model.clock_edges, np.int64(model.clock_reset),
