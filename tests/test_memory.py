@@ -1,0 +1,37 @@
+"""Result arrays mapped in at once (sirisk._memory) behave as numpy's own."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+from sirisk import _memory
+
+BIG = (3, 1024, 1024 * 2)  # 24 MB of float32: above the threshold for a mapping of its own
+
+
+@pytest.mark.parametrize("shape", [BIG, (4, 5), 7])
+def test_zeros_are_zero_writable_and_shaped(shape):
+    a = _memory.zeros(shape, dtype=np.float32)
+    assert a.shape == np.zeros(shape).shape and a.dtype == np.float32
+    assert a.flags.writeable and a.flags.c_contiguous
+    assert not a.any()
+    a[..., -1] = 2.5
+    assert a.sum() == 2.5 * a[..., -1].size
+
+
+def test_full_fills_every_cell():
+    a = _memory.full(BIG, np.nan, dtype=np.float32)
+    assert np.isnan(a).all()
+
+
+def test_big_array_memory_is_released_with_the_array():
+    a = _memory.zeros(BIG, dtype=np.float32)
+    owner = a.base
+    while getattr(owner, "base", None) is not None:  # the chain ends at the buffer that holds the memory
+        owner = owner.base
+    gone = weakref.ref(owner.obj if isinstance(owner, memoryview) else owner)
+    del a, owner
+    gc.collect()
+    assert gone() is None
