@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sirisk as sr
-from sirisk.money.kernels import rate_card
+from sirisk.money.kernels import achieved_share, rate_card
 from sirisk.money.payments import capped, contract_payments
 
 P = tiny_programme(horizon=12)  # measures: job (Sustained in work), self (off benefit at month 3)
@@ -143,6 +143,26 @@ def test_rate_card_person_cap_holds_for_every_person(months, prices, person_cap)
         due = sum(p for m, p in zip(person, prices) if 0 <= m < 12)
         assert out.sum() <= person_cap * (1 + 1e-12) + 1e-9
         assert out.sum() <= due + 1e-6
+
+
+@given(people=st.lists(st.lists(st.tuples(st.integers(-1, 20), st.integers(-1, 30)), max_size=8), min_size=1, max_size=4),
+       first=st.integers(0, 10), span=st.integers(0, 10), by_month=st.integers(-1, 30))
+def test_achieved_share_counts_members_and_achievers(people, first, span, by_month):
+    N = max(len(p) for p in people)
+    entry, achieved = np.full((len(people), N), -1, dtype=np.int16), np.full((len(people), N), -1)
+    for d, p in enumerate(people):
+        for i, (e, a) in enumerate(p):
+            entry[d, i], achieved[d, i] = e, a
+    share, members = np.empty(len(people)), np.empty(len(people), dtype=np.int64)
+    achieved_share(achieved, entry, first, first + span, by_month, share, members)
+    for d, p in enumerate(people):
+        enrolled = [a for e, a in p if first <= e <= first + span]
+        assert members[d] == len(enrolled)
+        hits = sum(0 <= a <= by_month for a in enrolled)
+        if enrolled:
+            assert share[d] == hits / len(enrolled)
+        else:
+            assert np.isnan(share[d])
 
 
 def test_a_rate_card_scale_scales_prices_before_the_person_cap():

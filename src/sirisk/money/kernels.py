@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["achievement", "budget_costs", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
+__all__ = ["achievement", "achieved_share", "budget_costs", "programme_costs", "rate_card", "waterfall", "irr_monthly", "irr_all", "IRR_REASONS"]
 
 # Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
 # cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows.
@@ -38,6 +38,30 @@ def achievement(values, entry, counts_months, at_least, by_month, window_end, ho
                 elif v >= 0 and (by_month < 0 or v <= by_month):
                     month = e + v
             out[d, i] = month
+
+
+@njit(cache=True, parallel=True)
+def achieved_share(achieved, entry, first, last, by_month, share, members):
+    """Share of the people enrolled in months [first, last] who achieved by calendar month ``by_month``.
+
+    ``achieved`` and ``entry`` are [D, N] months (-1: not achieved, not
+    enrolled). Writes ``members[d]``, the people enrolled in those months,
+    and ``share[d]`` = achievers / members, NaN where nobody enrolled. One
+    pass over the people; numpy's boolean masks took five (about 10x longer).
+    """
+    D, N = achieved.shape
+    for d in prange(D):
+        n = 0
+        hits = 0
+        for i in range(N):
+            e = entry[d, i]
+            if first <= e <= last:
+                n += 1
+                a = achieved[d, i]
+                if 0 <= a <= by_month:
+                    hits += 1
+        members[d] = n
+        share[d] = hits / n if n > 0 else np.nan
 
 
 @njit(cache=True, parallel=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..model.measures import MonthsIn
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
-from .kernels import achievement, rate_card
+from .kernels import achieved_share, achievement, rate_card
 
 __all__ = ["achievement_months", "capped", "contract_payments"]
 
@@ -48,12 +48,11 @@ def _shift(pay_at: np.ndarray, amount: np.ndarray, T: int) -> np.ndarray:
 
 
 def _rates(achieved, entry, first, last, by_month):
-    """Share of people enrolled in months [first, last] who achieved by calendar month ``by_month``."""
-    members = (entry >= first) & (entry <= last)
-    n = members.sum(axis=-1)
-    hits = (members & (achieved >= 0) & (achieved <= by_month)).sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(n > 0, hits / np.maximum(n, 1), np.nan), n
+    """Share of people enrolled in months [first, last] who achieved by calendar month ``by_month`` (NaN: none enrolled)."""
+    D = achieved.shape[0]
+    share, members = np.empty(D), np.empty(D, dtype=np.int64)
+    achieved_share(achieved, entry, first, last, by_month, share, members)
+    return share, members
 
 
 def _threshold(m: Threshold, treated, baseline, entry_t, entry_b, T):
