@@ -25,9 +25,7 @@ rates month by month.
 Because the numbers a spell consumes depend only on the stream, never on the
 rates, the treated and the counterfactual arm, which share a stream, use the
 same numbers for the same spell: common random numbers. With an effect of
-exactly 1 both arms are bit-identical. The kernel therefore walks a person's
-two arms side by side, drawing each spell's numbers once for both. The
-control group has streams of its own.
+exactly 1 both arms are bit-identical. The control group has streams of its own.
 
 Nothing is kept per month of a trajectory. Occupancy is accumulated as a
 difference array (+1 where a spell starts, -1 where it ends, split at
@@ -241,157 +239,91 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
 
 
 @njit(cache=True, inline="always")
-def _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start, rec):
-    """Reset a person's measures; return (state, duration, duration segment, benefit clock) at enrolment."""
-    for q in range(m_kind.shape[0]):
-        rec[q] = 0 if m_kind[q] == 2 else -1
-        run_start[q] = -1
-    s = entry_state[g]
-    d = entry_duration[g]
-    j = 0
-    while segment_start[g, s, j + 1] <= d:
-        j += 1
-    return s, d, j, entry_clock[g]
-
-
-@njit(cache=True, inline="always")
-def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale,
-           rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg, top, mult,
-           measures, run_start, diff, rec):
-    """One spell of a person in one arm, from its exponential threshold and its destination uniform.
-
-    The person is (state ``s``, duration ``d`` in it, its duration segment
-    ``j``, benefit clock, months ``off`` benefit, month ``t``); returns the
-    person after the spell and whether the path goes on. Records the spell
-    in ``diff`` and the measures in ``rec``.
-    """
-    m_kind, m_mask, m_months, m_window = measures
-    K = seg.shape[3] - 1
-    room = T - t
-    rule_len = rule_after[s] - d if rule_after[s] >= 0 else _NEVER
-    lim = min(room, rule_len)
-    length = lim
-    exited = False
-    if n_exits[s] > 0:
-        acc = 0.0
-        i = 0
-        tau0 = t - entry
-        while i < lim and tau0 + i < top:
-            tot = 0.0
-            for k in range(n_exits[s]):
-                tot += _rate(base_rate, scale, g, s, k, d + i, True, effect_of, mult, tau0 + i)
-            acc += tot
-            if acc >= threshold:
-                exited = True
-                length = i + 1
-                break
-            i += 1
-        if not exited and i < lim:
-            remaining = threshold - acc
-            dcur = d + i
-            left = lim - i
-            while True:
-                while segment_start[g, s, j + 1] <= dcur:
-                    j += 1
-                total = seg[g, s, j, K - 1]
-                avail = min(segment_start[g, s, j + 1] - dcur, left)
-                if total * avail >= remaining:
-                    exited = True
-                    length = dcur - d + _months_to_exit(remaining, total, seg[g, s, j, K], avail)
-                    break
-                left -= avail
-                if left == 0:
-                    break
-                remaining -= total * avail
-                dcur += avail
-    dest = -1
-    if exited:
-        dest = _destination(u2, s, seg, j, t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
-                            scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
-    elif rule_len <= room:
-        dest = rule_dest[s]
-    if is_benefit[s]:
-        if off >= clock_reset:
-            clock = 0
-        off = 0
-    _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
-    _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
-    if is_benefit[s]:
-        clock += length
-    else:
-        off += length
-    t += length
-    if dest < 0:
-        return s, d, j, clock, off, t, False
-    return dest, 0, 0, clock, off, t, t < T
-
-
-@njit(cache=True, inline="always")
 def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest,
                      is_benefit, clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                     segment_start, seg, top, mult, measures, run_start, diff, rec):
+                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, diff, rec):
     """One participant in one arm; writes diff (difference array of occupancy) and rec (measures).
 
     ``seg[g, s, j, k]`` (k < K) holds the rates of exits 0..k in duration segment j
     from ``top`` months since enrolment on, when the effect multipliers
     (``mult``) stop changing; ``top`` is 0 in arms without the effect.
-    ``measures`` is (kind, state mask, months, window) of the person-level measures.
     """
-    s, d, j, clock = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, measures[0],
-                                   run_start, rec)
+    K = seg.shape[3] - 1  # the last slot holds 1 / total
+    for q in range(m_kind.shape[0]):
+        rec[q] = 0 if m_kind[q] == 2 else -1
+        run_start[q] = -1
+    s = entry_state[g]
+    d = entry_duration[g]
+    clock = entry_clock[g]
+    j = 0  # duration segment of d
+    while segment_start[g, s, j + 1] <= d:
+        j += 1
     off = 0
     t = entry
-    going = t < T
-    while going:
+    while t < T:
         state, threshold = next_exponential(state)
         state, u2 = next_uniform(state)
-        s, d, j, clock, off, t, going = _spell(
-            threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale,
-            rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg, top, mult,
-            measures, run_start, diff, rec)
-
-
-@njit(cache=True, inline="always")
-def _simulate_pair(state, g, entry, T, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest,
-                   is_benefit, clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                   segment_start, seg_t, top, seg_c, mult, measures,
-                   run_start_t, diff_t, rec_t, run_start_c, diff_c, rec_c):
-    """One participant in the treated and the counterfactual arm at once (``_t``: treated, ``_c``: counterfactual).
-
-    Spell k of either arm uses the stream's k-th pair of numbers, so drawing
-    them once for both gives the same paths as simulating one arm after the
-    other, and the two independent paths give the processor two dependency
-    chains to overlap (0.89-0.92x kernel time).
-    """
-    m_kind = measures[0]
-    s_t, d_t, j_t, clock_t = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
-                                           run_start_t, rec_t)
-    s_c, d_c, j_c, clock_c = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
-                                           run_start_c, rec_c)
-    off_t = off_c = 0
-    t_t = t_c = entry
-    going_t = going_c = entry < T
-    while going_t or going_c:
-        state, threshold = next_exponential(state)
-        state, u2 = next_uniform(state)
-        if going_t:
-            s_t, d_t, j_t, clock_t, off_t, t_t, going_t = _spell(
-                threshold, u2, s_t, d_t, j_t, clock_t, off_t, t_t, g, entry, T, True, n_exits, exit_dest, base_rate,
-                scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_t,
-                top, mult, measures, run_start_t, diff_t, rec_t)
-        if going_c:
-            s_c, d_c, j_c, clock_c, off_c, t_c, going_c = _spell(
-                threshold, u2, s_c, d_c, j_c, clock_c, off_c, t_c, g, entry, T, False, n_exits, exit_dest, base_rate,
-                scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_c,
-                0, mult, measures, run_start_c, diff_c, rec_c)
-
-
-@njit(cache=True, inline="always")
-def _pad_records(records, n, m_kind):
-    """Measures of participant slots n.. (not enrolled in this draw): as for a person who never achieves them."""
-    for i in range(n, records.shape[0]):
-        for q in range(m_kind.shape[0]):
-            records[i, q] = 0 if m_kind[q] == 2 else -1
+        room = T - t
+        rule_len = rule_after[s] - d if rule_after[s] >= 0 else _NEVER
+        lim = min(room, rule_len)
+        length = lim
+        exited = False
+        if n_exits[s] > 0:
+            acc = 0.0
+            i = 0
+            tau0 = t - entry
+            # Rates still changing with months since enrolment: month by month.
+            while i < lim and tau0 + i < top:
+                tot = 0.0
+                for k in range(n_exits[s]):
+                    tot += _rate(base_rate, scale, g, s, k, d + i, True, effect_of, mult, tau0 + i)
+                acc += tot
+                if acc >= threshold:
+                    exited = True
+                    length = i + 1
+                    break
+                i += 1
+            # Constant rates: segment by segment, the exit month by division.
+            if not exited and i < lim:
+                remaining = threshold - acc
+                dcur = d + i
+                left = lim - i
+                while True:
+                    while segment_start[g, s, j + 1] <= dcur:
+                        j += 1
+                    total = seg[g, s, j, K - 1]
+                    avail = min(segment_start[g, s, j + 1] - dcur, left)
+                    if total * avail >= remaining:
+                        exited = True
+                        length = dcur - d + _months_to_exit(remaining, total, seg[g, s, j, K], avail)
+                        break
+                    left -= avail
+                    if left == 0:
+                        break
+                    remaining -= total * avail
+                    dcur += avail
+        dest = -1
+        if exited:
+            dest = _destination(u2, s, seg, j, t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
+                                scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
+        elif rule_len <= room:
+            dest = rule_dest[s]
+        if is_benefit[s]:
+            if off >= clock_reset:
+                clock = 0
+            off = 0
+        _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
+        _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
+        if is_benefit[s]:
+            clock += length
+        else:
+            off += length
+        t += length
+        if dest < 0:
+            break
+        s = dest
+        d = 0
+        j = 0
 
 
 def _emit(diff, weights, is_benefit, out):
@@ -403,7 +335,7 @@ def _emit(diff, weights, is_benefit, out):
     """
 
 
-@overload(_emit)  # not inlined: one call per draw and arm costs nothing, and numba's IR inliner trips on three sites
+@overload(_emit, inline="always")
 def _emit_for(diff, weights, is_benefit, out):
     if out.ndim == 3:  # occupancy[month, state, band]
         def counts(diff, weights, is_benefit, out):
@@ -480,7 +412,6 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     N = entry_month.shape[2]
     Q = m_kind.shape[0]
     E = effect_params.shape[1]
-    measures = (m_kind, m_mask, m_months, m_window)
     n_chunks = (D + _CHUNK - 1) // _CHUNK
     for c in prange(n_chunks):
         # Scratch per chunk of draws, fully rewritten for every draw: results cannot depend on the chunking.
@@ -490,8 +421,6 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
         run_start = np.empty(Q, dtype=np.int64)
         entries = np.empty(N, dtype=np.int64)
         diff = np.empty((T + 1, S, B), dtype=np.int32)  # one arm's occupancy, months 0..T (T: the sink)
-        diff_c = np.empty((T + 1, S, B), dtype=np.int32)  # the counterfactual's, when paired with the treated
-        run_start_c = np.empty(Q, dtype=np.int64)
         for row in range(c * _CHUNK, min(D, (c + 1) * _CHUNK)):
             draw = draw_ids[row]
             scale = rate_scale[row]
@@ -499,27 +428,7 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
             _segment_rates(base_rate, scale, segment_start, effect_of, False, mult, 0, seg_plain)
             _segment_rates(base_rate, scale, segment_start, effect_of, True, mult, const_from, seg_effect)
             entry_month[row] = -1
-            wrow = weights[row if weights.shape[0] > 1 else 0]
-            paired = arm_slot[0] >= 0 and arm_slot[1] >= 0
-            if paired:  # treated and counterfactual share a stream: one pass over the people for both
-                n = n_participants[row]
-                _entry_months(n, intake_cdf, entries)
-                st, sc = arm_slot[0], arm_slot[1]
-                diff[:] = 0
-                diff_c[:] = 0
-                for i in range(n):
-                    entry_month[row, st, i] = entries[i]
-                    entry_month[row, sc, i] = entries[i]
-                    _simulate_pair(stream_start(keys[0], draw, i), group_of[i], entries[i], T, n_exits, exit_dest,
-                                   base_rate, scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset,
-                                   entry_state, entry_duration, entry_clock, effect_of, segment_start, seg_effect,
-                                   const_from, seg_plain, mult, measures, run_start, diff, records[row, st, i],
-                                   run_start_c, diff_c, records[row, sc, i])
-                _pad_records(records[row, st], n, m_kind)
-                _pad_records(records[row, sc], n, m_kind)
-                _emit(diff, wrow, is_benefit, out[row, st])
-                _emit(diff_c, wrow, is_benefit, out[row, sc])
-            for a in range(2 if paired else 0, arm_slot.shape[0]):
+            for a in range(arm_slot.shape[0]):
                 slot = arm_slot[a]
                 if slot < 0:
                     continue
@@ -536,6 +445,9 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
                     _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, use_effect,
                                      n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
                                      clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                                     segment_start, seg, top, mult, measures, run_start, diff, records[row, slot, i])
-                _pad_records(records[row, slot], n, m_kind)
-                _emit(diff, wrow, is_benefit, out[row, slot])
+                                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start,
+                                     diff, records[row, slot, i])
+                for i in range(n, N):
+                    for q in range(Q):
+                        records[row, slot, i, q] = 0 if m_kind[q] == 2 else -1
+                _emit(diff, weights[row if weights.shape[0] > 1 else 0], is_benefit, out[row, slot])
