@@ -35,7 +35,7 @@ def zeros(shape, dtype=np.float64) -> np.ndarray:
     array([0, 0, 0], dtype=int8)
     """
     dtype = np.dtype(dtype)
-    shape = tuple(np.atleast_1d(shape).tolist()) if np.ndim(shape) else (int(shape),)
+    shape = tuple(int(n) for n in np.atleast_1d(shape))  # an int or a sequence of ints, as numpy takes
     nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
     if nbytes < _POPULATE_FROM or not hasattr(mmap, "MAP_POPULATE"):
         return np.zeros(shape, dtype=dtype)
