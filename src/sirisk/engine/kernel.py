@@ -50,6 +50,18 @@ _CHUNK = 16  # draws per parallel work item
 
 
 @njit(cache=True, inline="always")
+def _u(i):
+    """``i`` as an unsigned index, for indices numba cannot prove non-negative (states, months, bands).
+
+    Numba wraps negative signed indices around (``a[-1]``): a compare, a
+    select and the axis length per axis of every index. Unsigned indices
+    skip that (0.87-0.91x kernel time on dsi2021). Every index passed
+    through here is non-negative by construction.
+    """
+    return np.uint64(i)
+
+
+@njit(cache=True, inline="always")
 def _entry_months(n, cdf, out):
     """Enrolment month of participants 0..n-1 under the intake shape ``cdf``."""
     m = 0
@@ -156,21 +168,21 @@ def _record_spell(s, t0, length, clock, is_benefit, clock_edges, diff):
     """Add a spell to the difference array diff[month, state, clock band]; month T is a sink for spells that reach the horizon."""
     end = t0 + length
     b = 0
-    if is_benefit[s]:
+    if is_benefit[_u(s)]:
         n_edges = clock_edges.shape[0]
-        while b < n_edges and clock >= clock_edges[b]:
+        while b < n_edges and clock >= clock_edges[_u(b)]:
             b += 1
-        diff[t0, s, b] += 1
+        diff[_u(t0), _u(s), _u(b)] += 1
         while b < n_edges:
-            cross = clock_edges[b] - clock  # months into the spell at which the clock reaches the next band
+            cross = clock_edges[_u(b)] - clock  # months into the spell at which the clock reaches the next band
             if cross >= length:
                 break
-            diff[t0 + cross, s, b] -= 1
+            diff[_u(t0 + cross), _u(s), _u(b)] -= 1
             b += 1
-            diff[t0 + cross, s, b] += 1
+            diff[_u(t0 + cross), _u(s), _u(b)] += 1
     else:
-        diff[t0, s, 0] += 1
-    diff[end, s, b] -= 1
+        diff[_u(t0), _u(s), 0] += 1
+    diff[_u(end), _u(s), _u(b)] -= 1
 
 
 @njit(cache=True, inline="always")
@@ -208,7 +220,7 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
     6 %); an exit in a month that was ``walked`` (effect still changing) adds
     that month's rates instead.
     """
-    n = n_exits[s]
+    n = n_exits[_u(s)]
     if walked:
         total = 0.0
         for k in range(n):
@@ -221,16 +233,16 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
                 return exit_dest[s, k]
     else:
         K = seg.shape[3] - 1
-        pick = u2 * seg[g, s, j, K - 1]
+        pick = u2 * seg[_u(g), _u(s), _u(j), _u(K - 1)]
         # The first k with pick < (rate of exits 0..k) is the number of k with pick >= it, as the
         # sums only grow. Counting over all K slots (padding slots hold the total, which pick reaches
         # only by rounding) gives every state the same trip count and no early exit: no branch to
         # mispredict on the destination, which is random (0.87-0.90x kernel time).
         count = 0
         for k in range(K):
-            count += pick >= seg[g, s, j, k]
+            count += pick >= seg[_u(g), _u(s), _u(j), k]
         if count < n:
-            return exit_dest[s, count]
+            return exit_dest[_u(s), _u(count)]
     # pick rounded up to the total: the last exit with a positive rate.
     for k in range(n - 1, -1, -1):
         if _rate(base_rate, scale, g, s, k, d, use_effect, effect_of, mult, tau) > 0.0:
@@ -252,11 +264,11 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
     for q in range(m_kind.shape[0]):
         rec[q] = 0 if m_kind[q] == 2 else -1
         run_start[q] = -1
-    s = entry_state[g]
-    d = entry_duration[g]
-    clock = entry_clock[g]
+    s = entry_state[_u(g)]
+    d = entry_duration[_u(g)]
+    clock = entry_clock[_u(g)]
     j = 0  # duration segment of d
-    while segment_start[g, s, j + 1] <= d:
+    while segment_start[_u(g), _u(s), _u(j + 1)] <= d:
         j += 1
     off = 0
     t = entry
@@ -264,11 +276,12 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
         state, threshold = next_exponential(state)
         state, u2 = next_uniform(state)
         room = T - t
-        rule_len = rule_after[s] - d if rule_after[s] >= 0 else _NEVER
+        after = rule_after[_u(s)]
+        rule_len = after - d if after >= 0 else _NEVER
         lim = min(room, rule_len)
         length = lim
         exited = False
-        if n_exits[s] > 0:
+        if n_exits[_u(s)] > 0:
             acc = 0.0
             i = 0
             tau0 = t - entry
@@ -289,13 +302,13 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
                 dcur = d + i
                 left = lim - i
                 while True:
-                    while segment_start[g, s, j + 1] <= dcur:
+                    while segment_start[_u(g), _u(s), _u(j + 1)] <= dcur:
                         j += 1
-                    total = seg[g, s, j, K - 1]
-                    avail = min(segment_start[g, s, j + 1] - dcur, left)
+                    total = seg[_u(g), _u(s), _u(j), _u(K - 1)]
+                    avail = min(segment_start[_u(g), _u(s), _u(j + 1)] - dcur, left)
                     if total * avail >= remaining:
                         exited = True
-                        length = dcur - d + _months_to_exit(remaining, total, seg[g, s, j, K], avail)
+                        length = dcur - d + _months_to_exit(remaining, total, seg[_u(g), _u(s), _u(j), _u(K)], avail)
                         break
                     left -= avail
                     if left == 0:
@@ -307,14 +320,14 @@ def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_ra
             dest = _destination(u2, s, seg, j, t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
                                 scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
         elif rule_len <= room:
-            dest = rule_dest[s]
-        if is_benefit[s]:
+            dest = rule_dest[_u(s)]
+        if is_benefit[_u(s)]:
             if off >= clock_reset:
                 clock = 0
             off = 0
         _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
         _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
-        if is_benefit[s]:
+        if is_benefit[_u(s)]:
             clock += length
         else:
             off += length
