@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from scipy.optimize import brentq
 
 import sirisk as sr
-from sirisk.money.kernels import irr_monthly, waterfall
+from sirisk.money.kernels import _npv_and_slope, irr_monthly, waterfall
 
 
 def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, surplus_share=0.0):
@@ -101,6 +101,22 @@ def test_irr_solves_npv_and_agrees_with_brentq(cost, receipts):
     lo, hi = -0.99, 10.0
     if npv(lo) * npv(hi) < 0:
         assert r == pytest.approx(brentq(npv, lo, hi, xtol=1e-14), abs=1e-9)
+
+
+@given(cf=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40), rate=st.floats(-0.95, 3.0))
+def test_npv_slope_is_the_derivative_of_the_sign_form(cf, rate):
+    # The IRR's Newton steps need the derivative of the very form whose root they seek: by hand, per form.
+    T = len(cf)
+    if rate >= 0:  # present value
+        value = sum(c * (1 + rate) ** -t for t, c in enumerate(cf))
+        slope = sum(-t * c * (1 + rate) ** (-t - 1) for t, c in enumerate(cf))
+    else:  # value at the last month
+        value = sum(c * (1 + rate) ** (T - 1 - t) for t, c in enumerate(cf))
+        slope = sum((T - 1 - t) * c * (1 + rate) ** (T - 2 - t) for t, c in enumerate(cf))
+    v, s = _npv_and_slope(np.array(cf), rate)
+    size = sum(abs(c) for c in cf) * (T + 1) / min(1.0, 1.0 + rate)
+    assert v == pytest.approx(value, rel=1e-9, abs=1e-12 * size)
+    assert s == pytest.approx(slope, rel=1e-9, abs=1e-12 * size)
 
 
 @given(cost=st.lists(st.floats(0, 1e6), min_size=24, max_size=24),

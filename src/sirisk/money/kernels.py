@@ -196,66 +196,76 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_dkk_per_principal, guar
 
 
 @njit(cache=True)
-def _npv_sign_form(cf, rate):
-    """NPV up to a positive factor: present value for rate >= 0, value at the last month for rate < 0.
+def _npv_and_slope(cf, rate):
+    """NPV up to a positive factor, and its derivative in ``rate``: (value, slope).
 
-    Both forms have the sign of the NPV and never multiply by a factor above
-    1, so nothing overflows however long the series.
+    The present value for rate >= 0, the value at the last month for
+    rate < 0. Both forms have the sign of the NPV and never multiply by a
+    factor above 1, so nothing overflows however long the series. Each form's
+    slope is its own derivative, so Newton steps on one form are exact.
     """
     T = cf.shape[0]
     v = 0.0
+    slope = 0.0
     f = 1.0
     if rate >= 0.0:
         step = 1.0 / (1.0 + rate)  # one division, not one a month: the chain of divisions set the pace
         for t in range(T):
-            v += cf[t] * f
+            term = cf[t] * f
+            v += term
+            slope += t * term
             f *= step
-    else:
-        for t in range(T - 1, -1, -1):
-            v += cf[t] * f
-            f *= 1.0 + rate
-    return v
+        return v, -slope * step  # d/dr of sum cf[t] (1 + r)^-t
+    w = 1.0 + rate
+    for t in range(T - 1, -1, -1):
+        term = cf[t] * f
+        v += term
+        slope += (T - 1 - t) * term
+        f *= w
+    return v, slope / w  # d/dr of sum cf[t] (1 + r)^(T - 1 - t)
+
+
+@njit(cache=True)
+def _npv_sign_form(cf, rate):
+    """The NPV's sign form of :func:`_npv_and_slope`, without the slope."""
+    return _npv_and_slope(cf, rate)[0]
 
 
 @njit(cache=True)
 def _root(cf, lo, hi, f_lo, f_hi):
-    """Root in a sign-changing bracket: Illinois false position, bisecting whenever it fails to halve the bracket.
+    """Root in a sign-changing bracket: Newton steps, bisecting whenever one leaves the bracket or converges slowly.
 
-    The bisection safeguard guarantees convergence even where the NPV is flat
-    to machine precision (a root within 1e-16 of 0, where 1 + r == 1).
+    Newton converges in a handful of steps from the false-position point
+    (about 9 NPV evaluations per IRR on dsi2021, against 25-40 for false
+    position alone); the bisection safeguard (``rtsafe`` of Numerical
+    Recipes) guarantees convergence even where the NPV is flat to machine
+    precision (a root within 1e-16 of 0, where 1 + r == 1).
     """
-    side = 0
+    x = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
+    if not (lo < x < hi):
+        x = 0.5 * (lo + hi)
+    dx = dx_before = hi - lo
+    f, slope = _npv_and_slope(cf, x)
     for _ in range(400):
-        width = hi - lo
-        r = (lo * f_hi - hi * f_lo) / (f_hi - f_lo)
-        if not (lo < r < hi):
-            r = 0.5 * (lo + hi)
-        f_r = _npv_sign_form(cf, r)
-        if f_r == 0.0:
-            return r
-        if (f_r > 0) == (f_hi > 0):
-            hi, f_hi = r, f_r
-            if side == -1:
-                f_lo *= 0.5
-            side = -1
+        if f == 0.0:
+            return x
+        if (f > 0) == (f_hi > 0):
+            hi, f_hi = x, f
         else:
-            lo, f_lo = r, f_r
-            if side == 1:
-                f_hi *= 0.5
-            side = 1
-        if hi - lo > 0.5 * width:
-            mid = 0.5 * (lo + hi)
-            f_mid = _npv_sign_form(cf, mid)
-            if f_mid == 0.0:
-                return mid
-            if (f_mid > 0) == (f_hi > 0):
-                hi, f_hi = mid, f_mid
-            else:
-                lo, f_lo = mid, f_mid
-            side = 0
-        if hi - lo <= 4e-16 * max(1.0, abs(lo)):
-            break
-    return 0.5 * (lo + hi)
+            lo, f_lo = x, f
+        newton = x - f / slope if slope != 0.0 else np.nan
+        # Newton only inside the bracket, and only while it at least halves the step of two steps ago.
+        if lo < newton < hi and abs(2.0 * f) <= abs(dx_before * slope):
+            x_new = newton
+        else:
+            x_new = 0.5 * (lo + hi)
+        dx_before, dx = dx, x_new - x
+        tolerance = 4e-16 * max(1.0, abs(x_new))
+        if abs(dx) <= tolerance or hi - lo <= tolerance:
+            return x_new
+        x = x_new
+        f, slope = _npv_and_slope(cf, x)
+    return x
 
 
 @njit(cache=True)
