@@ -111,3 +111,8 @@ def test_budget_cost_kernel_indexes_discounts_and_takes_the_saving(seed):
     np.testing.assert_allclose(out, expected, rtol=1e-12)
     np.testing.assert_allclose(pv, np.einsum("dath,t->dha", expected, discount), rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(effect, expected[:, 0] - expected[:, 2], rtol=1e-12, atol=1e-9)
+    # Without the per-arm months (no months in out): the same present values and saving, nothing else written.
+    none, pv2, effect2 = np.empty((D, A, 0, H)), np.empty((D, H, A)), np.empty((D, T, H))
+    budget_costs(weighted, index, discount, 2, 0, none, pv2, effect2)
+    np.testing.assert_array_equal(pv2, pv)
+    np.testing.assert_array_equal(effect2, effect)

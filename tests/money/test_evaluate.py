@@ -8,6 +8,7 @@ import xarray as xr
 from models import rich_deal, rich_programme
 
 import sirisk as sr
+from sirisk.scenarios import load
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +79,12 @@ def test_budgets_per_arm_are_consistent_with_the_effect():
     pv = r.budget_cost_pv.sel(arm="counterfactual") - r.budget_cost_pv.sel(arm="treated")
     np.testing.assert_allclose(pv, r.budget_effect_pv, rtol=1e-9)
     assert np.isfinite(r.budget_cost_pv.sel(arm="control")).all()
+
+
+@pytest.mark.parametrize("deal", [rich_deal, lambda: load("dsi2021")[0].deals[0]], ids=["control", "no control"])
+def test_keeping_budgets_per_arm_changes_nothing_else(deal):
+    # Without monthly_arm_budgets the costs per arm and month are computed but not kept: the rest is the same.
+    kept = sr.evaluate(deal(), draws=20, rng=3, monthly_arm_budgets=True)
+    lean = sr.evaluate(deal(), draws=20, rng=3)
+    assert "budget_cost" in kept and "budget_cost" not in lean
+    xr.testing.assert_identical(kept.drop_vars("budget_cost"), lean)

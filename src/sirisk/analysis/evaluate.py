@@ -188,7 +188,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                       "weighted_occupancy": raw["weighted_occupancy"], "entry_month": raw["entry_month"],
                       "person_measure": raw["records"]}
             middle = time.perf_counter()
-            money = deal_flows(deal, engine, money_params)
+            money = deal_flows(deal, engine, money_params, arm_costs=monthly_arm_budgets)
             Tp = p.horizon_months
             for name in _MONTHLY:
                 out[name][lo:hi, k, :Tp] = money[name]

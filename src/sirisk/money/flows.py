@@ -62,7 +62,7 @@ def engine_arrays(engine: xr.Dataset) -> dict:
     return out
 
 
-def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.ndarray]:
+def deal_flows(deal: Deal, engine, scales: dict | None = None, arm_costs: bool = True) -> dict[str, np.ndarray]:
     """Money of ``deal`` for the draws of one engine result.
 
     ``engine`` is an xarray.Dataset from ``simulate``, or the same as plain
@@ -73,6 +73,9 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
     (``deal.money_paths``) to scale factors per draw. Returns arrays with a
     leading draw axis: monthly series [draw, month(, holder)] in nominal
     DKK, present values at the contract start, and per-draw metrics.
+    With ``arm_costs`` False, each arm's cost by month (``budget_cost``,
+    [draw, arm, month, holder]) is left out unless a control-group baseline
+    needs it; present values per arm are always there.
     """
     if isinstance(engine, xr.Dataset):
         engine = engine_arrays(engine)
@@ -92,10 +95,12 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
     else:
         weighted = np.einsum("datsb,dsbh->dath", engine["occupancy"], budget_weights(deal, scales, D))
     H = len(budget.holders)
-    cost_all, cost_pv, effect = np.empty(weighted.shape), np.empty((D, H, len(arms))), np.empty((D, T, H))
+    keep = arm_costs or "control" in arms  # a control-group baseline reads the control arm's costs
+    cost_all = np.empty((D, len(arms), T if keep else 0, H))
+    cost_pv, effect = np.empty((D, H, len(arms))), np.empty((D, T, H))
     budget_costs(weighted, index, discount, arms.index("treated"), arms.index("counterfactual"),
                  cost_all, cost_pv, effect)  # effect: the saving, positive
-    cost = {a: cost_all[:, k] for k, a in enumerate(arms)}  # views [D, T, H]
+    cost = {a: cost_all[:, k] for k, a in enumerate(arms)} if keep else {}  # views [D, T, H]
     effect_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]  # [D, H]
 
     entry = {a: engine["entry_month"][:, k] for k, a in enumerate(arms)}
@@ -157,7 +162,7 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         for q, o in enumerate(deal.contract.outcomes):
             achieved_share(achieved[(a, o.name)], entry[a], 0, T, T, share, members)
             outcome_rate[:, k, q] = np.where(members > 0, share, 0.0)  # 0 where nobody enrolled
-    return {
+    result = {
         "budget_effect": effect,                       # [D, T, H]
         "programme_cost": costs,                       # [D, T]
         "outcome_payment_due": due,                    # [D, T]
@@ -167,7 +172,6 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         "outcome_payments_pv": payments_pv,
         "municipal_net_pv": saving_pv - payments_pv,
         "budget_effect_pv": effect_pv,                 # [D, H]
-        "budget_cost": cost_all,                       # [D, arm, T, H]
         "budget_cost_pv": cost_pv,                     # [D, H, arm]
         "investor_principal": principal,
         "investor_receipts": receipts,
@@ -181,3 +185,6 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None) -> dict[str, np.n
         "guarantor_surplus": surplus,
         "outcome_rate": outcome_rate,
     }
+    if keep:
+        result["budget_cost"] = cost_all               # [D, arm, T, H]
+    return result
