@@ -35,3 +35,30 @@ def test_big_array_memory_is_released_with_the_array():
     del a, owner
     gc.collect()
     assert gone() is None
+
+
+def _faults(work):
+    import resource
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    work()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+
+@pytest.mark.skipif(_memory._glibc() is None, reason="keep_freed_memory acts only with glibc")
+def test_freed_memory_is_reused_inside_the_block_and_returned_after():
+    def churn():  # a 64 MB working array, allocated, written and freed again and again
+        for _ in range(5):
+            work = np.empty(8 * 2**20)
+            work.fill(1.0)
+            del work
+
+    churn()
+    # Page faults, not MB: with transparent huge pages one fault may map 2 MB.
+    outside = _faults(churn)
+    with _memory.keep_freed_memory():
+        churn()  # the first allocation faults its pages in; later ones reuse them
+        inside = _faults(churn)
+    after = _faults(churn)
+    assert outside >= 5 * 32  # without: every allocation faults its 64 MB in again (>= 32 faults of 2 MB)
+    assert inside < outside / 20
+    assert after > outside / 2  # and the process gives its memory back afterwards, as before

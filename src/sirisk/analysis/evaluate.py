@@ -170,45 +170,48 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     seconds = {"engine": 0.0, "money": 0.0}
     children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,)) for k in range(P)]
     keys = [stream_keys(child) for child in children]
-    for lo in range(0, draws, batch_size):
-        hi = min(draws, lo + batch_size)
-        for k, deal in enumerate(deals):
-            p = deal.programme
-            run_arms = arms if p.control_size > 0 else arms[:2]
-            start = time.perf_counter()
-            batch = _slice(params[deal.name], lo, hi, draws)
-            engine_params = {path: v for path, v in batch.items() if path not in deal.money_paths}
-            money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
-            # Only each holder's cost by month is needed: the engine weighs occupancy as it goes
-            # instead of storing the month x state x band cube (several GB at 100,000 draws).
-            weights = budget_weights(deal, money_params, hi - lo)
-            raw, _ = simulate_arrays(p, np.arange(lo, hi, dtype=np.int64), keys[k], run_arms, engine_params,
-                                     threads, weights)
-            engine = {"arm": list(run_arms), "weight": list(deal.budget.holders),
-                      "weighted_occupancy": raw["weighted_occupancy"], "entry_month": raw["entry_month"],
-                      "person_measure": raw["records"]}
-            middle = time.perf_counter()
-            money = deal_flows(deal, engine, money_params, arm_costs=monthly_arm_budgets)
-            Tp = p.horizon_months
-            for name in _MONTHLY:
-                out[name][lo:hi, k, :Tp] = money[name]
-            out["budget_effect"][lo:hi, k, :Tp] = money["budget_effect"]
-            portfolio_flows[lo:hi, :Tp] += money["investor_cash_flow"]
-            out["budget_effect_pv"][lo:hi, k] = money["budget_effect_pv"]
-            slots = [arms.index(a) for a in run_arms]
-            out["budget_cost_pv"][lo:hi, k][..., slots] = money["budget_cost_pv"]
-            if monthly_arm_budgets:
-                out["budget_cost"][lo:hi, k, :Tp][..., slots] = money["budget_cost"].transpose(0, 2, 3, 1)
-            for name in _PER_DRAW:
-                out[name][lo:hi, k] = money[name]
-            names = [o.name for o in deal.contract.outcomes]
-            for a_idx, arm in enumerate(run_arms):
-                for o_idx, o in enumerate(names):
-                    out["outcome_rate"][lo:hi, k, arms.index(arm), outcomes.index(o)] = money["outcome_rate"][:, a_idx, o_idx]
-            seconds["engine"] += middle - start
-            seconds["money"] += time.perf_counter() - middle
-        if progress is not None:
-            progress(hi - lo)
+    # Every batch allocates and frees the same working arrays: keep their pages in the process.
+    with _memory.keep_freed_memory():
+        for lo in range(0, draws, batch_size):
+            hi = min(draws, lo + batch_size)
+            for k, deal in enumerate(deals):
+                p = deal.programme
+                run_arms = arms if p.control_size > 0 else arms[:2]
+                start = time.perf_counter()
+                batch = _slice(params[deal.name], lo, hi, draws)
+                engine_params = {path: v for path, v in batch.items() if path not in deal.money_paths}
+                money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
+                # Only each holder's cost by month is needed: the engine weighs occupancy as it goes
+                # instead of storing the month x state x band cube (several GB at 100,000 draws).
+                weights = budget_weights(deal, money_params, hi - lo)
+                raw, _ = simulate_arrays(p, np.arange(lo, hi, dtype=np.int64), keys[k], run_arms, engine_params,
+                                         threads, weights)
+                engine = {"arm": list(run_arms), "weight": list(deal.budget.holders),
+                          "weighted_occupancy": raw["weighted_occupancy"], "entry_month": raw["entry_month"],
+                          "person_measure": raw["records"]}
+                middle = time.perf_counter()
+                money = deal_flows(deal, engine, money_params, arm_costs=monthly_arm_budgets)
+                Tp = p.horizon_months
+                for name in _MONTHLY:
+                    out[name][lo:hi, k, :Tp] = money[name]
+                out["budget_effect"][lo:hi, k, :Tp] = money["budget_effect"]
+                portfolio_flows[lo:hi, :Tp] += money["investor_cash_flow"]
+                out["budget_effect_pv"][lo:hi, k] = money["budget_effect_pv"]
+                slots = [arms.index(a) for a in run_arms]
+                out["budget_cost_pv"][lo:hi, k][..., slots] = money["budget_cost_pv"]
+                if monthly_arm_budgets:
+                    out["budget_cost"][lo:hi, k, :Tp][..., slots] = money["budget_cost"].transpose(0, 2, 3, 1)
+                for name in _PER_DRAW:
+                    out[name][lo:hi, k] = money[name]
+                names = [o.name for o in deal.contract.outcomes]
+                for a_idx, arm in enumerate(run_arms):
+                    for o_idx, o in enumerate(names):
+                        out["outcome_rate"][lo:hi, k, arms.index(arm), outcomes.index(o)] = \
+                            money["outcome_rate"][:, a_idx, o_idx]
+                seconds["engine"] += middle - start
+                seconds["money"] += time.perf_counter() - middle
+            if progress is not None:
+                progress(hi - lo)
 
     dims = {"budget_effect": ("draw", "programme", "month", "holder"),
             "budget_effect_pv": ("draw", "programme", "holder"),
