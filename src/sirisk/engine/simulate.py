@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numba
@@ -12,7 +13,7 @@ import xarray as xr
 from .. import _versions
 from ..errors import SpecError
 from ..model.programme import Programme
-from .kernel import simulate_draws
+from .kernel import kernel_scratch, simulate_draws
 from .lowering import DrawInputs, LoweredModel, lower_draws, lower_model
 from .random import seed_sequence, stream_keys
 
@@ -94,6 +95,30 @@ def _threads(threads):
         numba.set_num_threads(before)
 
 
+_TASKS_PER_THREAD = 8  # work items per thread: small enough to balance uneven threads, few enough to dispatch cheaply
+_MIN_TASK = 16  # draws
+
+
+def _in_threads(run: Callable[[int, int], None], n: int, threads: int) -> None:
+    """Call ``run(lo, hi)`` on consecutive slices covering ``range(n)``, in up to ``threads`` threads.
+
+    The slices are handed out as threads become free (a slow core, on a
+    shared machine, takes fewer), and the kernel releases the GIL, so the
+    threads run in parallel. Which thread runs a slice never changes a
+    result: every draw has its own random stream and scratch is rewritten
+    for every draw.
+    """
+    size = max(_MIN_TASK, -(-n // (threads * _TASKS_PER_THREAD)))
+    slices = [(lo, min(n, lo + size)) for lo in range(0, n, size)]
+    if threads <= 1 or len(slices) == 1:
+        for lo, hi in slices:
+            run(lo, hi)
+        return
+    with ThreadPoolExecutor(max_workers=min(threads, len(slices)), thread_name_prefix="sirisk-engine") as pool:
+        for done in [pool.submit(run, lo, hi) for lo, hi in slices]:
+            done.result()  # re-raises a worker's error here
+
+
 def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, keys: np.ndarray,
                draw_ids: np.ndarray, arms: Sequence[str], weights: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Allocate outputs and run the kernel; return the raw arrays.
@@ -115,14 +140,23 @@ def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, ke
         out = np.empty((D, A, T, weights.shape[3]))
     records = np.empty((D, A, N, Q), dtype=np.int16)
     entry_month = np.empty((D, A, N), dtype=np.int16)
-    simulate_draws(
-        keys, draw_ids, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
+    weights = np.ascontiguousarray(weights, dtype=np.float64)
+    shared = (
+        keys, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
         model.rule_after, model.rule_dest, model.is_benefit, model.clock_edges, np.int64(model.clock_reset),
         group_of, model.entry_state, model.entry_duration, model.entry_clock, model.intake_cdf, model.effect_of,
-        model.segment_start,
-        model.measure_kind, model.measure_mask, model.measure_months, model.measure_window,
-        inputs.n_participants, inputs.rate_scale, inputs.effect_params, inputs.effect_profile, inputs.profile_len,
-        np.ascontiguousarray(weights, dtype=np.float64), out, records, entry_month)
+        model.segment_start, model.measure_kind, model.measure_mask, model.measure_months, model.measure_window)
+    per_draw = weights.shape[0] > 1
+
+    def run(lo: int, hi: int) -> None:
+        # Slices of the per-draw arrays are views: the kernel writes straight into the outputs.
+        simulate_draws(
+            shared[0], draw_ids[lo:hi], *shared[1:],
+            inputs.n_participants[lo:hi], inputs.rate_scale[lo:hi], inputs.effect_params[lo:hi],
+            inputs.effect_profile, inputs.profile_len, weights[lo:hi] if per_draw else weights,
+            out[lo:hi], records[lo:hi], entry_month[lo:hi], kernel_scratch(model, inputs, N, weights.shape[3]))
+
+    _in_threads(run, D, numba.get_num_threads())
     return {"occupancy" if out.ndim == 5 else "weighted_occupancy": out, "records": records,
             "entry_month": entry_month}
 
