@@ -25,7 +25,9 @@ rates month by month.
 Because the numbers a spell consumes depend only on the stream, never on the
 rates, the treated and the counterfactual arm, which share a stream, use the
 same numbers for the same spell: common random numbers. With an effect of
-exactly 1 both arms are bit-identical. The control group has streams of its own.
+exactly 1 both arms are bit-identical. The kernel therefore walks a person's
+two arms side by side, drawing each spell's numbers once for both. The
+control group has streams of its own.
 
 Nothing is kept per month of a trajectory. Occupancy is accumulated as a
 difference array (+1 where a spell starts, -1 where it ends, split at
@@ -252,92 +254,142 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
 
 
 @njit(cache=True, inline="always")
-def _simulate_person(state, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest,
-                     is_benefit, clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                     segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start, diff, rec):
-    """One participant in one arm; writes diff (difference array of occupancy) and rec (measures).
-
-    ``seg[g, s, j, k]`` (k < K) holds the rates of exits 0..k in duration segment j
-    from ``top`` months since enrolment on, when the effect multipliers
-    (``mult``) stop changing; ``top`` is 0 in arms without the effect.
-    """
-    K = seg.shape[3] - 1  # the last slot holds 1 / total
+def _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start, rec):
+    """Reset a person's measures; return (state, duration, duration segment, benefit clock) at enrolment."""
     for q in range(m_kind.shape[0]):
         rec[q] = 0 if m_kind[q] == 2 else -1
         run_start[q] = -1
     s = entry_state[_u(g)]
     d = entry_duration[_u(g)]
-    clock = entry_clock[_u(g)]
     j = 0  # duration segment of d
     while segment_start[_u(g), _u(s), _u(j + 1)] <= d:
         j += 1
-    off = 0
-    t = entry
-    while t < T:
+    return s, d, j, entry_clock[_u(g)]
+
+
+@njit(cache=True, inline="always")
+def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale,
+           rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg, top, mult,
+           measures, run_start, diff, rec):
+    """One spell of a person in one arm, from its exponential threshold and its destination uniform.
+
+    The person is in state ``s`` for ``d`` months (duration segment ``j``),
+    with benefit clock ``clock``, ``off`` months off benefit, in month ``t``.
+    Records the spell in ``diff`` and the measures in ``rec``; returns the
+    person after the spell and whether the path goes on.
+
+    ``seg[g, s, j, k]`` (k < K) holds the rates of exits 0..k in duration segment j
+    from ``top`` months since enrolment on, when the effect multipliers
+    (``mult``) stop changing; ``top`` is 0 in arms without the effect.
+    """
+    m_kind, m_mask, m_months, m_window = measures
+    K = seg.shape[3] - 1  # the last slot holds 1 / total
+    room = T - t
+    after = rule_after[_u(s)]
+    rule_len = after - d if after >= 0 else _NEVER
+    lim = min(room, rule_len)
+    length = lim
+    exited = False
+    if n_exits[_u(s)] > 0:
+        acc = 0.0
+        i = 0
+        tau0 = t - entry
+        # Rates still changing with months since enrolment: month by month.
+        while i < lim and tau0 + i < top:
+            tot = 0.0
+            for k in range(n_exits[_u(s)]):
+                tot += _rate(base_rate, scale, g, s, k, d + i, True, effect_of, mult, tau0 + i)
+            acc += tot
+            if acc >= threshold:
+                exited = True
+                length = i + 1
+                break
+            i += 1
+        # Constant rates: segment by segment, the exit month by division.
+        if not exited and i < lim:
+            remaining = threshold - acc
+            dcur = d + i
+            left = lim - i
+            while True:
+                while segment_start[_u(g), _u(s), _u(j + 1)] <= dcur:
+                    j += 1
+                total = seg[_u(g), _u(s), _u(j), _u(K - 1)]
+                avail = min(segment_start[_u(g), _u(s), _u(j + 1)] - dcur, left)
+                if total * avail >= remaining:
+                    exited = True
+                    length = dcur - d + _months_to_exit(remaining, total, seg[_u(g), _u(s), _u(j), _u(K)], avail)
+                    break
+                left -= avail
+                if left == 0:
+                    break
+                remaining -= total * avail
+                dcur += avail
+    dest = -1
+    if exited:
+        dest = _destination(u2, s, seg, j, t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
+                            scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
+    elif rule_len <= room:
+        dest = rule_dest[_u(s)]
+    if is_benefit[_u(s)]:
+        if off >= clock_reset:
+            clock = 0
+        off = 0
+    _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
+    _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
+    if is_benefit[_u(s)]:
+        clock += length
+    else:
+        off += length
+    t += length
+    if dest < 0:
+        return s, d, j, clock, off, t, False
+    return dest, 0, 0, clock, off, t, t < T
+
+
+@njit(cache=True, inline="always")
+def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
+                     clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of, segment_start,
+                     mult, measures, use_a, top_a, arm_a, paired, arm_b):
+    """One participant in one arm (``arm_a``), or in the treated arm and the counterfactual (``arm_b``) at once.
+
+    An arm is ``(seg, run_start, diff, rec)``: its segment rates, run
+    tracking of the measures, difference array of occupancy and measures
+    (written). ``use_a`` and ``top_a`` say whether arm a has the effect and
+    from which month on it is constant; arm b, if ``paired``, has none.
+
+    Spell k of either arm uses the stream's k-th pair of numbers, so drawing
+    them once for both gives the same paths as simulating one arm after the
+    other, and the two independent paths give the processor two chains of
+    work to overlap (0.89-0.92x kernel time). Both arms go through the same
+    two inlined spells whether paired or not: every inlined copy of the
+    spell costs compile time.
+    """
+    seg_a, run_start_a, diff_a, rec_a = arm_a
+    seg_b, run_start_b, diff_b, rec_b = arm_b
+    m_kind = measures[0]
+    s_a, d_a, j_a, clock_a = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
+                                           run_start_a, rec_a)
+    s_b, d_b, j_b, clock_b = s_a, d_a, j_a, clock_a
+    if paired:
+        s_b, d_b, j_b, clock_b = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
+                                               run_start_b, rec_b)
+    off_a = off_b = 0
+    t_a = t_b = entry
+    going_a = entry < T
+    going_b = paired and going_a
+    while going_a or going_b:
         state, threshold = next_exponential(state)
         state, u2 = next_uniform(state)
-        room = T - t
-        after = rule_after[_u(s)]
-        rule_len = after - d if after >= 0 else _NEVER
-        lim = min(room, rule_len)
-        length = lim
-        exited = False
-        if n_exits[_u(s)] > 0:
-            acc = 0.0
-            i = 0
-            tau0 = t - entry
-            # Rates still changing with months since enrolment: month by month.
-            while i < lim and tau0 + i < top:
-                tot = 0.0
-                for k in range(n_exits[s]):
-                    tot += _rate(base_rate, scale, g, s, k, d + i, True, effect_of, mult, tau0 + i)
-                acc += tot
-                if acc >= threshold:
-                    exited = True
-                    length = i + 1
-                    break
-                i += 1
-            # Constant rates: segment by segment, the exit month by division.
-            if not exited and i < lim:
-                remaining = threshold - acc
-                dcur = d + i
-                left = lim - i
-                while True:
-                    while segment_start[_u(g), _u(s), _u(j + 1)] <= dcur:
-                        j += 1
-                    total = seg[_u(g), _u(s), _u(j), _u(K - 1)]
-                    avail = min(segment_start[_u(g), _u(s), _u(j + 1)] - dcur, left)
-                    if total * avail >= remaining:
-                        exited = True
-                        length = dcur - d + _months_to_exit(remaining, total, seg[_u(g), _u(s), _u(j), _u(K)], avail)
-                        break
-                    left -= avail
-                    if left == 0:
-                        break
-                    remaining -= total * avail
-                    dcur += avail
-        dest = -1
-        if exited:
-            dest = _destination(u2, s, seg, j, t - entry + length - 1 < top, n_exits, exit_dest, base_rate,
-                                scale, g, d + length - 1, use_effect, effect_of, mult, t - entry + length - 1)
-        elif rule_len <= room:
-            dest = rule_dest[_u(s)]
-        if is_benefit[_u(s)]:
-            if off >= clock_reset:
-                clock = 0
-            off = 0
-        _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
-        _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
-        if is_benefit[_u(s)]:
-            clock += length
-        else:
-            off += length
-        t += length
-        if dest < 0:
-            break
-        s = dest
-        d = 0
-        j = 0
+        if going_a:
+            s_a, d_a, j_a, clock_a, off_a, t_a, going_a = _spell(
+                threshold, u2, s_a, d_a, j_a, clock_a, off_a, t_a, g, entry, T, use_a, n_exits, exit_dest, base_rate,
+                scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_a,
+                top_a, mult, measures, run_start_a, diff_a, rec_a)
+        if going_b:
+            s_b, d_b, j_b, clock_b, off_b, t_b, going_b = _spell(
+                threshold, u2, s_b, d_b, j_b, clock_b, off_b, t_b, g, entry, T, False, n_exits, exit_dest, base_rate,
+                scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_b,
+                0, mult, measures, run_start_b, diff_b, rec_b)
 
 
 def _emit(diff, weights, is_benefit, out, acc, people):
@@ -351,7 +403,7 @@ def _emit(diff, weights, is_benefit, out, acc, people):
     """
 
 
-@overload(_emit, inline="always")
+@overload(_emit)  # not inlined: a call per draw and arm costs nothing, and numba trips inlining two sites
 def _emit_for(diff, weights, is_benefit, out, acc, people):
     if out.ndim == 3:  # occupancy[month, state, band]
         def counts(diff, weights, is_benefit, out, acc, people):
@@ -403,12 +455,12 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     the draws in several threads (:func:`~sirisk.engine.simulate.run_kernel`).
     It allocates nothing, so it is compiled without numba's reference
     counting (``_nrt=False``): every scratch array comes in ``scratch``
-    (:func:`kernel_scratch`), one set per thread. Compiled this way it runs
-    as fast as the ``prange`` kernel it replaced and compiles in a third of
-    the time (10 s instead of 31 s cold on the reference VM: the parfor
-    passes were most of it). Reference counting left on cost 3.4x: every
-    array handed to an inlined helper was counted in and out atomically, per
-    person and per spell.
+    (:func:`kernel_scratch`), one set per thread. Reference counting left on
+    cost 3.4x: every array handed to an inlined helper was counted in and
+    out atomically, per person and per spell. Without numba's parfor passes
+    the kernel compiles in 10 s instead of 31 s (cold, reference VM); the
+    room this made pays for walking the treated and counterfactual arms
+    side by side (24 s cold, kernel 0.81-0.87x).
 
     Parameters
     ----------
@@ -437,7 +489,8 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     T = out.shape[2]
     N = entry_month.shape[2]
     Q = m_kind.shape[0]
-    mult, seg_plain, seg_effect, run_start, entries, diff, acc, people = scratch
+    mult, seg_plain, seg_effect, run_start, entries, diff, acc, people, run_start_b, diff_b = scratch
+    measures = (m_kind, m_mask, m_months, m_window)
     for row in range(D):
         draw = draw_ids[row]
         scale = rate_scale[row]
@@ -445,10 +498,15 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
         _segment_rates(base_rate, scale, segment_start, effect_of, False, mult, 0, seg_plain)
         _segment_rates(base_rate, scale, segment_start, effect_of, True, mult, const_from, seg_effect)
         entry_month[row] = -1
+        wrow = weights[row if weights.shape[0] > 1 else 0]
+        # Treated and counterfactual share a stream: one pass over the people for both.
+        paired = arm_slot[0] >= 0 and arm_slot[1] >= 0
         for a in range(arm_slot.shape[0]):
             slot = arm_slot[a]
-            if slot < 0:
+            if slot < 0 or (paired and a == 1):
                 continue
+            pair = paired and a == 0
+            slot_b = arm_slot[1] if pair else slot
             control = a == 2
             n = n_control if control else n_participants[row]
             _entry_months(n, intake_cdf, entries)
@@ -457,18 +515,22 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
             seg = seg_effect if use_effect else seg_plain
             top = const_from if use_effect else 0
             diff[:] = 0
+            diff_b[:] = 0
             for i in range(n):
-                entry_month[row, slot, i] = entries[i]
-                _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, use_effect,
-                                 n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
-                                 clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of,
-                                 segment_start, seg, top, mult, m_kind, m_mask, m_months, m_window, run_start,
-                                 diff, records[row, slot, i])
+                entry_month[row, _u(slot), i] = entries[i]
+                entry_month[row, _u(slot_b), i] = entries[i]
+                _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, n_exits, exit_dest, base_rate,
+                                 scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, entry_state,
+                                 entry_duration, entry_clock, effect_of, segment_start, mult, measures, use_effect,
+                                 top, (seg, run_start, diff, records[row, _u(slot), i]), pair,
+                                 (seg_plain, run_start_b, diff_b, records[row, _u(slot_b), i]))
             for i in range(n, N):
                 for q in range(Q):
-                    records[row, slot, i, q] = 0 if m_kind[q] == 2 else -1
-            _emit(diff, weights[row if weights.shape[0] > 1 else 0], is_benefit, out[row, slot], acc, people)
-
+                    records[row, _u(slot), i, q] = 0 if m_kind[q] == 2 else -1
+                    records[row, _u(slot_b), i, q] = 0 if m_kind[q] == 2 else -1
+            _emit(diff, wrow, is_benefit, out[row, _u(slot)], acc, people)
+            if pair:
+                _emit(diff_b, wrow, is_benefit, out[row, _u(slot_b)], acc, people)
 
 def kernel_scratch(model, inputs, n_participants: int, n_weights: int) -> tuple:
     """Working arrays for one thread of :func:`simulate_draws` (a few kB, rewritten for every draw).
@@ -485,4 +547,6 @@ def kernel_scratch(model, inputs, n_participants: int, n_weights: int) -> tuple:
     return (np.empty((E, T)), np.empty((G, S, J, K + 1)), np.empty((G, S, J, K + 1)),
             np.empty(len(model.measure_kind), dtype=np.int64), np.empty(n_participants, dtype=np.int64),
             np.empty((T + 1, S, B), dtype=np.int32),  # one arm's occupancy, months 0..T (T: the sink)
-            np.empty((n_weights, T)), np.empty(T))
+            np.empty((n_weights, T)), np.empty(T),
+            np.empty(len(model.measure_kind), dtype=np.int64),  # the counterfactual's, when paired with the treated
+            np.empty((T + 1, S, B), dtype=np.int32))
