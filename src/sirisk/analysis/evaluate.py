@@ -160,7 +160,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
         out[name] = np.zeros((draws, P), dtype=bool if name in ("investor_loss", "guarantee_full_cap")
                              else np.int8 if name == "investor_irr_reason" else np.float64)
     out["outcome_rate"] = np.full((draws, P, len(arms), len(outcomes)), np.nan)
-    portfolio_flows = np.zeros((draws, T))  # float64, for the portfolio IRR
+    portfolio_flows = _memory.zeros((draws, T))  # float64, for the portfolio IRR; 96 MB at 100,000 draws
 
     for deal in deals:
         known = deal.programme.parameter_paths + deal.money_paths
