@@ -114,9 +114,13 @@ def _in_threads(run: Callable[[int, int], None], n: int, threads: int) -> None:
         for lo, hi in slices:
             run(lo, hi)
         return
-    with ThreadPoolExecutor(max_workers=min(threads, len(slices)), thread_name_prefix="sirisk-engine") as pool:
+    pool = ThreadPoolExecutor(max_workers=min(threads, len(slices)), thread_name_prefix="sirisk-engine")
+    try:
         for done in [pool.submit(run, lo, hi) for lo, hi in slices]:
             done.result()  # re-raises a worker's error here
+    finally:
+        # On an error or Ctrl-C, slices not started are dropped; running ones end within their slice.
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, keys: np.ndarray,
