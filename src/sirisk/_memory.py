@@ -89,11 +89,13 @@ def keep_freed_memory():
     With glibc, blocks freed inside the block are kept by the allocator
     instead of being unmapped or trimmed, so a loop that allocates the same
     sizes again does not fault its pages in again. On leaving, free memory
-    is returned to the system (``malloc_trim``) and the thresholds are set
-    to glibc's values for large blocks (a block of 32 MB or more gets a
-    mapping of its own, freed memory above 128 KB at the heap's top is
-    returned). Elsewhere this does nothing. The settings are per process: a
-    thread that allocates while the block runs keeps its freed memory too.
+    is returned to the system (``malloc_trim``) and the thresholds are
+    fixed at values glibc itself uses: a block of 32 MB or more (its largest
+    dynamic threshold) gets a mapping of its own, and free memory above
+    128 KB (its default) at the heap's top is returned. glibc no longer
+    adjusts the thresholds by itself afterwards. Elsewhere this does
+    nothing. The settings are per process: a thread that allocates while
+    the block runs keeps its freed memory too.
 
     Examples
     --------
@@ -107,7 +109,9 @@ def keep_freed_memory():
     if libc is None:
         yield
         return
-    libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30)  # blocks up to 1 GiB from the heap, where freed ones are reused
+    # Blocks up to 1 GiB from the heap, where freed ones are reused (older glibc caps this at 32 MB).
+    if not libc.mallopt(_M_MMAP_THRESHOLD, 1 << 30):
+        libc.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
     libc.mallopt(_M_TRIM_THRESHOLD, (1 << 31) - 1)  # and the heap is never trimmed
     try:
         yield
