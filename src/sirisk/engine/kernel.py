@@ -29,37 +29,22 @@ exactly 1 both arms are bit-identical. The kernel therefore walks a person's
 two arms side by side, drawing each spell's numbers once for both. The
 control group has streams of its own.
 
-Nothing is kept per month of a trajectory. Occupancy is accumulated as a
-difference array (+1 where a spell starts, -1 where it ends, split at
-benefit-clock band edges) and summed over months once per draw and arm, into
-occupancy or straight into a weighted sum (costs per month, say);
-person-level measures are updated spell by spell.
+Nothing is kept per month of a trajectory: what a spell leaves behind
+(occupancy, person-level measures) is tallied by :mod:`~sirisk.engine.tally`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numba import njit
-from numba.extending import overload
 
 from .exponential import next_exponential
 from .random import next_uniform, stream_start
+from .tally import _u, emit, record_spell, update_measures
 
 __all__ = ["simulate_draws", "kernel_scratch", "effect_multipliers"]
 
 _NEVER = np.int64(1) << np.int64(40)
-
-
-@njit(cache=True, inline="always")
-def _u(i):
-    """``i`` as an unsigned index, for indices numba cannot prove non-negative (states, months, bands).
-
-    Numba wraps negative signed indices around (``a[-1]``): a compare, a
-    select and the axis length per axis of every index. Unsigned indices
-    skip that (0.87-0.91x kernel time on dsi2021). Every index passed
-    through here is non-negative by construction.
-    """
-    return np.uint64(i)
 
 
 @njit(cache=True, inline="always")
@@ -164,54 +149,6 @@ def _months_to_exit(E, total, inverse, avail):
     while total * n < E:
         n += 1.0
     return np.int64(n)
-
-
-@njit(cache=True, inline="always")
-def _record_spell(s, t0, length, clock, is_benefit, clock_edges, diff):
-    """Add a spell to the difference array diff[month, state, clock band]; month T is a sink for spells that reach the horizon."""
-    end = t0 + length
-    b = 0
-    if is_benefit[_u(s)]:
-        n_edges = clock_edges.shape[0]
-        while b < n_edges and clock >= clock_edges[_u(b)]:
-            b += 1
-        diff[_u(t0), _u(s), _u(b)] += 1
-        while b < n_edges:
-            cross = clock_edges[_u(b)] - clock  # months into the spell at which the clock reaches the next band
-            if cross >= length:
-                break
-            diff[_u(t0 + cross), _u(s), _u(b)] -= 1
-            b += 1
-            diff[_u(t0 + cross), _u(s), _u(b)] += 1
-    else:
-        diff[_u(t0), _u(s), 0] += 1
-    diff[_u(end), _u(s), _u(b)] -= 1
-
-
-@njit(cache=True, inline="always")
-def _update_measures(s, t0, length, entry, kind, mask, months, window, run_start, rec):
-    for q in range(kind.shape[0]):
-        inside = (mask[q] >> np.uint64(s)) & np.uint64(1)
-        if kind[q] == 0:  # sustained run
-            if inside:
-                if run_start[q] < 0:
-                    run_start[q] = t0
-                if rec[q] < 0 and (window[q] < 0 or run_start[q] - entry < window[q]):
-                    done = run_start[q] + months[q] - 1
-                    if done < t0 + length:
-                        rec[q] = done - entry
-            else:
-                run_start[q] = -1
-        elif kind[q] == 1:  # in states at a month
-            at = entry + months[q]
-            if inside and t0 <= at < t0 + length:
-                rec[q] = months[q]
-        else:  # months in states within a window
-            if inside:
-                lo = max(t0, entry)
-                hi = min(t0 + length, entry + months[q])
-                if hi > lo:
-                    rec[q] += hi - lo
 
 
 @njit(cache=True, inline="always")
@@ -334,8 +271,8 @@ def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exi
         if off >= clock_reset:
             clock = 0
         off = 0
-    _record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
-    _update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
+    record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
+    update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
     if is_benefit[_u(s)]:
         clock += length
     else:
@@ -390,53 +327,6 @@ def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, r
                 threshold, u2, s_b, d_b, j_b, clock_b, off_b, t_b, g, entry, T, False, n_exits, exit_dest, base_rate,
                 scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_b,
                 0, mult, measures, run_start_b, diff_b, rec_b)
-
-
-def _emit(diff, weights, is_benefit, out, acc, people):
-    """One arm's difference array diff[month, state, band] -> out: occupancy [T, S, B] or weighted [T, W].
-
-    ``acc`` [W, T] and ``people`` [T] are scratch for the weighted form.
-
-    Numba only: the implementation is chosen by the type of ``out`` (below),
-    so the kernel is compiled once per kind of output, each without the
-    other's work.
-    """
-
-
-@overload(_emit)  # not inlined: a call per draw and arm costs nothing, and numba trips inlining two sites
-def _emit_for(diff, weights, is_benefit, out, acc, people):
-    if out.ndim == 3:  # occupancy[month, state, band]
-        def counts(diff, weights, is_benefit, out, acc, people):
-            T, S, B = out.shape
-            for s in range(S):
-                for b in range(B):
-                    out[0, s, b] = diff[0, s, b]
-            for t in range(1, T):
-                for s in range(S):
-                    for b in range(B):
-                        out[t, s, b] = out[t - 1, s, b] + diff[t, s, b]
-        return counts
-
-    def weighted(diff, weights, is_benefit, out, acc, people):  # sum over (state, band) of occupancy x weights[s, b, w]
-        T, H = out.shape
-        S, B = diff.shape[1], diff.shape[2]
-        # People per month first, then the weighing as a separate loop over months, which the compiler
-        # vectorises (0.93x kernel time); each out[t, h] still adds its terms in (state, band) order.
-        acc[:] = 0.0
-        for s in range(S):
-            for b in range(B if is_benefit[s] else 1):  # other states are all in band 0
-                running = 0
-                for t in range(T):
-                    running += diff[t, s, b]
-                    people[t] = running
-                for h in range(H):
-                    w = weights[s, b, h]
-                    for t in range(T):
-                        acc[h, t] += people[t] * w
-        for t in range(T):
-            for h in range(H):
-                out[t, h] = acc[h, t]
-    return weighted
 
 
 @njit(cache=True, nogil=True, _nrt=False)
@@ -515,10 +405,11 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
             seg = seg_effect if use_effect else seg_plain
             top = const_from if use_effect else 0
             diff[:] = 0
-            diff_b[:] = 0
+            if pair:
+                diff_b[:] = 0
             for i in range(n):
                 entry_month[row, _u(slot), i] = entries[i]
-                entry_month[row, _u(slot_b), i] = entries[i]
+                entry_month[row, _u(slot_b), i] = entries[i]  # the same cell when not paired
                 _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, n_exits, exit_dest, base_rate,
                                  scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, entry_state,
                                  entry_duration, entry_clock, effect_of, segment_start, mult, measures, use_effect,
@@ -526,11 +417,11 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
                                  (seg_plain, run_start_b, diff_b, records[row, _u(slot_b), i]))
             for i in range(n, N):
                 for q in range(Q):
-                    records[row, _u(slot), i, q] = 0 if m_kind[q] == 2 else -1
-                    records[row, _u(slot_b), i, q] = 0 if m_kind[q] == 2 else -1
-            _emit(diff, wrow, is_benefit, out[row, _u(slot)], acc, people)
+                    records[row, _u(slot), i, q] = records[row, _u(slot_b), i, q] = 0 if m_kind[q] == 2 else -1
+            emit(diff, wrow, is_benefit, out[row, _u(slot)], acc, people)
             if pair:
-                _emit(diff_b, wrow, is_benefit, out[row, _u(slot_b)], acc, people)
+                emit(diff_b, wrow, is_benefit, out[row, _u(slot_b)], acc, people)
+
 
 def kernel_scratch(model, inputs, n_participants: int, n_weights: int) -> tuple:
     """Working arrays for one thread of :func:`simulate_draws` (a few kB, rewritten for every draw).

@@ -7,8 +7,8 @@ import xarray as xr
 
 from ..errors import SpecError
 from .deal import Deal
-from .kernels import achieved_share, budget_costs, irr_all, programme_costs, waterfall
-from .payments import achievement_months, contract_payments
+from .kernels import budget_costs, irr_all, programme_costs, waterfall
+from .payments import achieved_rates, achievement_months, contract_payments
 
 __all__ = ["budget_weights", "deal_flows", "engine_arrays"]
 
@@ -158,10 +158,9 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None, arm_costs: bool =
     saving_pv = effect_pv[:, holders.index("municipality")]
     payments_pv = np.einsum("dt,t->d", paid, discount)  # no [D, T] temporary: 3x faster than multiply and sum
     outcome_rate = np.empty((D, len(arms), len(deal.contract.outcomes)))
-    share, members = np.empty(D), np.empty(D, dtype=np.int64)
     for k, a in enumerate(arms):
         for q, o in enumerate(deal.contract.outcomes):
-            achieved_share(achieved[(a, o.name)], entry[a], 0, T, T, share, members)
+            share, members = achieved_rates(achieved[(a, o.name)], entry[a], 0, T, T)
             outcome_rate[:, k, q] = np.where(members > 0, share, 0.0)  # 0 where nobody enrolled
     result = {
         "budget_effect": effect,                       # [D, T, H]

@@ -259,10 +259,10 @@ def _root(cf, lo, hi, f_lo, f_hi):
     for _ in range(400):
         if f == 0.0:
             return x
-        if (f > 0) == (f_hi > 0):
-            hi, f_hi = x, f
+        if (f > 0) == (f_hi > 0):  # only f_hi's sign is needed from here on
+            hi = x
         else:
-            lo, f_lo = x, f
+            lo = x
         newton = x - f / slope if slope != 0.0 else np.nan
         # Newton only inside the bracket, and only while it at least halves the step of two steps ago.
         if lo < newton < hi and abs(2.0 * f) <= abs(dx_before * slope):

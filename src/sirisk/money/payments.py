@@ -12,7 +12,7 @@ from ..model.measures import MonthsIn
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
 from .kernels import achieved_share, achievement, rate_card
 
-__all__ = ["achievement_months", "capped", "contract_payments"]
+__all__ = ["achievement_months", "achieved_rates", "capped", "contract_payments"]
 
 
 def achievement_months(programme, outcome, measure_values, entry_month) -> np.ndarray:
@@ -48,8 +48,13 @@ def _shift(pay_at: np.ndarray, amount: np.ndarray, T: int) -> np.ndarray:
     return out
 
 
-def _rates(achieved, entry, first, last, by_month):
-    """Share of people enrolled in months [first, last] who achieved by calendar month ``by_month`` (NaN: none enrolled)."""
+def achieved_rates(achieved, entry, first, last, by_month):
+    """Share of people enrolled in months [first, last] who achieved by calendar month ``by_month``, and how many enrolled.
+
+    ``achieved`` (from :func:`achievement_months`) and ``entry`` are
+    [draw, participant]; returns ``(share, members)`` per draw, share NaN
+    where nobody enrolled.
+    """
     D = achieved.shape[0]
     share, members = np.empty(D), np.empty(D, dtype=np.int64)
     achieved_share(achieved, entry, first, last, by_month, share, members)
@@ -64,11 +69,11 @@ def _threshold(m: Threshold, treated, baseline, entry_t, entry_b, T):
         return np.where(improvement >= m.threshold, f, 0.0)
 
     def improvement(first, last, month):
-        rate_t, n = _rates(treated, entry_t, first, last, month)
+        rate_t, n = achieved_rates(treated, entry_t, first, last, month)
         if m.baseline.kind == "fixed":
             rate_b = m.baseline.rate
         else:
-            rate_b, _ = _rates(baseline, entry_b, first, last, month)
+            rate_b, _ = achieved_rates(baseline, entry_b, first, last, month)
         # A cohort nobody joined, or a baseline with nobody to measure, pays nothing.
         return np.nan_to_num(rate_t - rate_b, nan=-np.inf), n
 
