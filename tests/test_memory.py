@@ -62,3 +62,32 @@ def test_freed_memory_is_reused_inside_the_block_and_returned_after():
     assert outside >= 5 * 32  # without: every allocation faults its 64 MB in again (>= 32 faults of 2 MB)
     assert inside < outside / 20
     assert after > outside / 2  # and the process gives its memory back afterwards, as before
+
+
+
+_FEW = 24 * 2**20 // 4096 // 20  # page faults; written page by page, BIG (24 MB) faults 6,144 times
+
+
+def _skip_unless_pages_fault_one_by_one():
+    control = _memory.zeros(BIG, dtype=np.float32, populate=False)
+    if _faults(lambda: control.fill(1.0)) < _FEW:  # e.g. transparent huge pages for all memory
+        pytest.skip("this system maps memory in 2 MB at a time: too few page faults to tell")
+
+
+def test_arrays_mapped_in_background_are_zero_and_fault_no_more():
+    _skip_unless_pages_fault_one_by_one()
+    arrays = [_memory.zeros(BIG, dtype=np.float32, populate=False), _memory.zeros((7, 3), populate=False)]
+    with _memory.mapped_in_background(arrays):
+        pass
+    assert all(not a.any() for a in arrays)
+    assert _faults(lambda: [a.fill(1.0) for a in arrays]) < _FEW
+
+
+def test_mapping_in_without_the_os_call_writes_a_byte_of_every_page(monkeypatch):
+    _skip_unless_pages_fault_one_by_one()
+    monkeypatch.setattr(_memory, "_glibc", lambda: None)  # as on a system without glibc
+    a = _memory.zeros(BIG, dtype=np.float32, populate=False)
+    with _memory.mapped_in_background([a]):
+        pass
+    assert not a.any()
+    assert _faults(lambda: a.fill(1.0)) < _FEW
