@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sirisk as sr
-from sirisk.money.kernels import achieved_share, rate_card
+from sirisk.money.kernels import achieved_share, payment_stream, rate_card
 from sirisk.money.payments import capped, contract_payments
 
 P = tiny_programme(horizon=12)  # measures: job (Sustained in work), self (off benefit at month 3)
@@ -132,6 +132,24 @@ def test_capped_streams_never_exceed_their_cap(payments, cap):
     out = capped(np.array([payments]), cap)
     assert np.all(out >= -1e-9) and out.sum() <= cap * (1 + 1e-12) + 1e-9
     np.testing.assert_allclose(out.sum(), min(sum(payments), cap), rtol=1e-9, atol=1e-6)
+
+
+
+@given(data=st.data(), draws=st.integers(1, 4), k=st.integers(1, 6), horizon=st.integers(1, 15),
+       scaled=st.booleans(), cap=st.one_of(st.none(), st.floats(0, 5e6)))
+def test_payment_stream_is_numpy_shift_scale_and_cap(data, draws, k, horizon, scaled, cap):
+    amounts = np.array(data.draw(st.lists(st.lists(st.floats(-1e6, 1e6), min_size=k, max_size=k),
+                                          min_size=draws, max_size=draws)))
+    pay_at = np.array(data.draw(st.lists(st.integers(0, horizon + 3), min_size=k, max_size=k)))
+    scale = np.array(data.draw(st.lists(st.floats(0, 3), min_size=draws, max_size=draws))) if scaled else np.ones(draws)
+    expected = np.zeros((draws, horizon))
+    for j, t in enumerate(pay_at):  # due in the same month: added in order; past the horizon: dropped
+        if t < horizon:
+            expected[:, t] += amounts[:, j]
+    expected = capped(expected * scale[:, None], cap)
+    out = np.empty((draws, horizon))
+    payment_stream(pay_at, amounts, scale, -1.0 if cap is None else cap, out)
+    np.testing.assert_array_equal(out, expected)  # the same operations in the same order: the same numbers
 
 
 @given(months=st.lists(st.lists(st.integers(-1, 15), min_size=3, max_size=3), min_size=1, max_size=5),

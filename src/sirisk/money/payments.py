@@ -10,7 +10,7 @@ import numpy as np
 
 from ..model.measures import MonthsIn
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
-from .kernels import achieved_share, achievement, rate_card
+from .kernels import achieved_share, achievement, payment_stream, rate_card
 
 __all__ = ["achievement_months", "achieved_rates", "capped", "contract_payments"]
 
@@ -32,20 +32,36 @@ def achievement_months(programme, outcome, measure_values, entry_month) -> np.nd
 
 
 def capped(payments: np.ndarray, cap: float | None) -> np.ndarray:
-    """Truncate a payment stream [draw, month] so that its running total never exceeds ``cap``."""
+    """Truncate a payment stream [draw, month] so that its running total never exceeds ``cap``.
+
+    The plain numpy form of what :func:`_stream` does in one pass; the tests
+    compare the two.
+    """
     if cap is None:
         return payments
     total = np.minimum(np.cumsum(payments, axis=1), cap)
     return np.diff(total, axis=1, prepend=0.0)
 
 
-def _shift(pay_at: np.ndarray, amount: np.ndarray, T: int) -> np.ndarray:
-    """Payments [draw, T]: ``amount`` [draw, k] paid in month ``pay_at`` [k] (dropped past the horizon)."""
-    out = np.zeros((amount.shape[0], T))
-    for k, t in enumerate(pay_at):
-        if t < T:
-            out[:, t] += amount[:, k]
+def _stream(pay_at, amounts: np.ndarray, scale, cap: float | None, T: int) -> np.ndarray:
+    """Payments [draw, T]: ``amounts`` [draw, k] due in months ``pay_at`` [k], times ``scale`` [draw], capped at ``cap``.
+
+    Amounts due at or past the horizon are not paid; ``scale`` and ``cap``
+    may be None (none).
+    """
+    D = amounts.shape[0]
+    out = np.empty((D, T))
+    payment_stream(np.asarray(pay_at, dtype=np.int64), np.ascontiguousarray(amounts, dtype=np.float64),
+                   np.ones(D) if scale is None else np.ascontiguousarray(scale, dtype=np.float64),
+                   -1.0 if cap is None else float(cap), out)
     return out
+
+
+def _by_month(pay: np.ndarray, scale, cap: float | None) -> np.ndarray:
+    """A stream already by month [draw, T], scaled and capped (unchanged if neither is asked for)."""
+    if scale is None and cap is None:
+        return pay
+    return _stream(np.arange(pay.shape[1]), pay, scale, cap, pay.shape[1])
 
 
 def achieved_rates(achieved, entry, first, last, by_month):
@@ -61,7 +77,8 @@ def achieved_rates(achieved, entry, first, last, by_month):
     return share, members
 
 
-def _threshold(m: Threshold, treated, baseline, entry_t, entry_b, T):
+def _threshold(m: Threshold, treated, baseline, entry_t, entry_b):
+    """Payments of a threshold mechanism: (months due [k], amounts [draw, k])."""
     def factor(improvement):
         if m.mode == "all_or_nothing":
             return (improvement >= m.threshold).astype(float)
@@ -88,11 +105,11 @@ def _threshold(m: Threshold, treated, baseline, entry_t, entry_b, T):
         none_paid = ~(amounts > 0).any(axis=1)
         amounts = np.concatenate([amounts, (m.fallback_payment_dkk * factor(imp) * none_paid)[:, None]], axis=1)
         pay_at.append(m.fallback_month + m.lag_months)
-    return _shift(np.array(pay_at), amounts, T)
+    return pay_at, amounts
 
 
 def _gain_share(m: GainShare, saving, T):
-    """saving [draw, T]: measured saving per month for the holder(s) chosen."""
+    """Payments of a gain share, (months due [k], amounts [draw, k]), from the measured saving [draw, T] of the holder(s) chosen."""
     cumulative = np.cumsum(saving, axis=1)
     ends = np.arange(m.pay_every_months - 1, T, m.pay_every_months)
     paid = np.zeros(saving.shape[0])
@@ -101,7 +118,7 @@ def _gain_share(m: GainShare, saving, T):
         due = np.maximum(m.share * cumulative[:, t] - paid, 0.0)
         amounts[:, k] = due
         paid += due
-    return _shift(ends + m.lag_months, amounts, T)
+    return ends + m.lag_months, amounts
 
 
 def contract_payments(contract: Contract, programme, arms: dict, savings: dict, achieved: dict | None = None,
@@ -132,7 +149,7 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
         return cache[(arm, outcome_name)]
 
     D = arms["treated"][1].shape[0]
-    total = np.zeros((D, T))
+    total = None
     for k, m in enumerate(contract.mechanisms):
         scale = (scales or {}).get(k)
         if isinstance(m, RateCard):
@@ -141,14 +158,15 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
             prices = np.broadcast_to(np.array([p for _, p in m.prices]), (D, len(m.prices)))
             prices = np.ascontiguousarray(prices * (1.0 if scale is None else scale[:, None]))
             rate_card(when, prices, -1.0 if m.person_cap_dkk is None else m.person_cap_dkk, m.lag_months, pay)
-            scale = None  # applied to the prices (before the person cap)
+            pay = _by_month(pay, None, m.cap_dkk)  # the scale is in the prices (before the person cap)
         elif isinstance(m, Threshold):
             base_arm = "control" if m.baseline.kind == "control_group" else "counterfactual"
             baseline = achieved(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
             entry_b = arms[base_arm][1] if m.baseline.kind != "fixed" else None
-            pay = _threshold(m, achieved("treated", m.outcome), baseline, arms["treated"][1], entry_b, T)
+            pay = _stream(*_threshold(m, achieved("treated", m.outcome), baseline, arms["treated"][1], entry_b),
+                          scale, m.cap_dkk, T)
         elif isinstance(m, GainShare):
-            pay = _gain_share(m, savings[(m.baseline.kind, m.holder)], T)
+            pay = _stream(*_gain_share(m, savings[(m.baseline.kind, m.holder)], T), scale, m.cap_dkk, T)
         elif isinstance(m, FixedFee):
             if m.outcome is None:
                 entry = arms["treated"][1].astype(np.int64)
@@ -158,9 +176,8 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
                 months = np.where(when >= 0, when + m.lag_months, T)
             cells = np.arange(D)[:, None] * (T + 1) + np.minimum(months, T)
             pay = m.dkk * np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
+            pay = _by_month(pay, scale, m.cap_dkk)  # payments and fee are linear in their scale
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))
-        if scale is not None:  # payments, fee and share are linear in their scale
-            pay = pay * scale[:, None]
-        total += capped(pay, m.cap_dkk)
-    return capped(total, contract.cap_dkk)
+        total = pay if total is None else total + pay
+    return _by_month(total, None, contract.cap_dkk)
