@@ -240,6 +240,49 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_dkk_per_principal, guar
         investor[d, maturity] += g
 
 
+@njit(cache=True, inline="always")
+def _power_sums(cf, x, backwards):
+    """(sum of c[u] x^u, sum of u c[u] x^u) over u = 0..T-1, with c = cf, or cf from the last month back.
+
+    In four interleaved chains (u mod 4, each stepping by x^4): one chain of
+    multiplications, a month at a time, was what set the pace; four are
+    about 3x faster.
+    """
+    T = cf.shape[0]
+    f0 = 1.0
+    f1 = x
+    f2 = x * x
+    f3 = f2 * x
+    x4 = f2 * f2
+    v0 = v1 = v2 = v3 = 0.0
+    s0 = s1 = s2 = s3 = 0.0
+    whole = T - T % 4
+    for u in range(0, whole, 4):
+        k = T - 1 - u if backwards else u
+        step = -1 if backwards else 1
+        a = cf[k] * f0
+        b = cf[k + step] * f1
+        c = cf[k + 2 * step] * f2
+        d = cf[k + 3 * step] * f3
+        v0 += a
+        v1 += b
+        v2 += c
+        v3 += d
+        s0 += u * a
+        s1 += (u + 1) * b
+        s2 += (u + 2) * c
+        s3 += (u + 3) * d
+        f0 *= x4
+        f1 *= x4
+        f2 *= x4
+        f3 *= x4
+    for u in range(whole, T):  # at most three: f0..f2 hold x^whole..x^(whole + 2)
+        term = cf[T - 1 - u if backwards else u] * (f0 if u == whole else f1 if u == whole + 1 else f2)
+        v0 += term
+        s0 += u * term
+    return (v0 + v1) + (v2 + v3), (s0 + s1) + (s2 + s3)
+
+
 @njit(cache=True)
 def _npv_and_slope(cf, rate):
     """NPV up to a positive factor, and its derivative in ``rate``: (value, slope).
@@ -249,25 +292,13 @@ def _npv_and_slope(cf, rate):
     factor above 1, so nothing overflows however long the series. Each form's
     slope is its own derivative, so Newton steps on one form are exact.
     """
-    T = cf.shape[0]
-    v = 0.0
-    slope = 0.0
-    f = 1.0
     if rate >= 0.0:
         step = 1.0 / (1.0 + rate)  # one division, not one a month: the chain of divisions set the pace
-        for t in range(T):
-            term = cf[t] * f
-            v += term
-            slope += t * term
-            f *= step
-        return v, -slope * step  # d/dr of sum cf[t] (1 + r)^-t
+        v, moment = _power_sums(cf, step, False)
+        return v, -moment * step  # d/dr of sum cf[t] (1 + r)^-t
     w = 1.0 + rate
-    for t in range(T - 1, -1, -1):
-        term = cf[t] * f
-        v += term
-        slope += (T - 1 - t) * term
-        f *= w
-    return v, slope / w  # d/dr of sum cf[t] (1 + r)^(T - 1 - t)
+    v, moment = _power_sums(cf, w, True)
+    return v, moment / w  # d/dr of sum cf[t] (1 + r)^(T - 1 - t)
 
 
 @njit(cache=True)
