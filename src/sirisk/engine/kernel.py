@@ -74,6 +74,8 @@ def effect_multipliers(params, profile, profile_len, mult):
         ramp = np.int64(params[e, 3])
         full = np.int64(params[e, 4])
         fade = np.int64(params[e, 5])
+        w_before = np.nan
+        m_before = 1.0
         for tau in range(T):
             u = tau - lock
             if u < 0:
@@ -85,7 +87,10 @@ def effect_multipliers(params, profile, profile_len, mult):
                 w = min(max((fade - (u - ramp - full)) / (fade + 1.0), 0.0), 1.0)
             else:
                 w = min((u + 1.0) / (ramp + 1.0), 1.0)
-            mult[e, tau] = np.exp(log_hr * w)
+            if w != w_before:  # exp only where the weight changes: one a month was 12 % of a draw's fixed cost
+                m_before = np.exp(log_hr * w)
+                w_before = w
+            mult[e, tau] = m_before
     const_from = T - 1
     while const_from > 0:
         same = True
@@ -381,6 +386,7 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     Q = m_kind.shape[0]
     mult, seg_plain, seg_effect, run_start, entries, diff, acc, people, run_start_b, diff_b = scratch
     measures = (m_kind, m_mask, m_months, m_window)
+    entries_for = -1  # the cohort size `entries` holds the enrolment months of
     for row in range(D):
         draw = draw_ids[row]
         scale = rate_scale[row]
@@ -399,7 +405,9 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
             slot_b = arm_slot[1] if pair else slot
             control = a == 2
             n = n_control if control else n_participants[row]
-            _entry_months(n, intake_cdf, entries)
+            if n != entries_for:  # the same for every draw of the same cohort size
+                _entry_months(n, intake_cdf, entries)
+                entries_for = n
             key = keys[1] if control else keys[0]
             use_effect = a == 0
             seg = seg_effect if use_effect else seg_plain
