@@ -111,6 +111,11 @@ def _emit_for(diff, weights, is_benefit, out, acc, people):
         acc[:] = 0.0
         for s in range(S):
             for b in range(B if is_benefit[s] else 1):  # other states are all in band 0
+                weighs = False
+                for h in range(H):
+                    weighs |= weights[s, b, h] != 0.0
+                if not weighs:  # adds nothing (outside, say, costs nobody anything): skipped
+                    continue
                 running = 0
                 for t in range(T):
                     running += diff[t, s, b]
