@@ -175,6 +175,11 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                 if path not in known:
                     raise SpecError(f"programme {deal.name!r}: parameter path is {path!r}; "
                                     f"must be one of {', '.join(known)}")
+        # Each holder's cost of a person-month, by draw: the engine weighs occupancy with it instead of
+        # storing the month x state x band cube (several GB at 100,000 draws). Worked out for all draws
+        # here, while the other core is still mapping the results in, not batch by batch in the loop.
+        weights = [budget_weights(deal, {path: v for path, v in params[deal.name].items() if path in deal.money_paths},
+                                  draws) for deal in deals]
     seconds = {"engine": 0.0, "money": 0.0}
     children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,)) for k in range(P)]
     keys = [stream_keys(child) for child in children]
@@ -189,11 +194,8 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                 batch = _slice(params[deal.name], lo, hi, draws)
                 engine_params = {path: v for path, v in batch.items() if path not in deal.money_paths}
                 money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
-                # Only each holder's cost by month is needed: the engine weighs occupancy as it goes
-                # instead of storing the month x state x band cube (several GB at 100,000 draws).
-                weights = budget_weights(deal, money_params, hi - lo)
                 raw, _ = simulate_arrays(p, np.arange(lo, hi, dtype=np.int64), keys[k], run_arms, engine_params,
-                                         threads, weights)
+                                         threads, weights[k][lo:hi])
                 engine = {"arm": list(run_arms), "weight": list(deal.budget.holders),
                           "weighted_occupancy": raw["weighted_occupancy"], "entry_month": raw["entry_month"],
                           "person_measure": raw["records"]}
