@@ -68,6 +68,12 @@ def _slice(values: Mapping, lo: int, hi: int, n: int) -> dict:
     return out
 
 
+def _engine_and_money(values: Mapping, deal: Deal) -> tuple[dict, dict]:
+    """A deal's parameter values split into the engine's and the money layer's (``deal.money_paths``)."""
+    money = {path: v for path, v in values.items() if path in deal.money_paths}
+    return {path: v for path, v in values.items() if path not in money}, money
+
+
 def _sample_inputs(uncertainty, draws: int, seq: np.random.SeedSequence, params: dict) -> dict[str, np.ndarray]:
     """Sample the uncertain inputs and add them to ``params`` ({programme: {path: values}}); return them all."""
     from ..uncertainty.sampling import sample
@@ -177,8 +183,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
         # Each holder's cost of a person-month, by draw: the engine weighs occupancy with it instead of
         # storing the month x state x band cube (several GB at 100,000 draws). Worked out for all draws
         # here, while the other core is still mapping the results in, not batch by batch in the loop.
-        weights = [budget_weights(deal, {path: v for path, v in params[deal.name].items() if path in deal.money_paths},
-                                  draws) for deal in deals]
+        weights = [budget_weights(deal, _engine_and_money(params[deal.name], deal)[1], draws) for deal in deals]
     seconds = {"engine": 0.0, "money": 0.0}
     children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,)) for k in range(P)]
     keys = [stream_keys(child) for child in children]
@@ -191,9 +196,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                 p = deal.programme
                 run_arms = arms if p.control_size > 0 else arms[:2]
                 start = time.perf_counter()
-                batch = _slice(params[deal.name], lo, hi, draws)
-                engine_params = {path: v for path, v in batch.items() if path not in deal.money_paths}
-                money_params = {path: v for path, v in batch.items() if path in deal.money_paths}
+                engine_params, money_params = _engine_and_money(_slice(params[deal.name], lo, hi, draws), deal)
                 raw, _ = simulate_arrays(p, np.arange(lo, hi, dtype=np.int64), keys[k], run_arms, engine_params,
                                          threads, weights[k][lo:hi])
                 engine = {"arm": list(run_arms), "weight": list(deal.budget.holders),

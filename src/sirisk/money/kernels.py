@@ -257,9 +257,9 @@ def _power_sums(cf, x, backwards):
     v0 = v1 = v2 = v3 = 0.0
     s0 = s1 = s2 = s3 = 0.0
     whole = T - T % 4
+    step = -1 if backwards else 1  # from one month of a group of four to the next
     for u in range(0, whole, 4):
         k = T - 1 - u if backwards else u
-        step = -1 if backwards else 1
         a = cf[k] * f0
         b = cf[k + step] * f1
         c = cf[k + 2 * step] * f2
