@@ -9,6 +9,7 @@ import numpy as np
 import xarray as xr
 
 from .. import _memory, _versions
+from ..engine.lowering import lower_model
 from ..engine.random import seed_sequence, stream_keys
 from ..engine.simulate import check_threads, simulate_arrays
 from ..errors import SpecError
@@ -187,6 +188,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     seconds = {"engine": 0.0, "money": 0.0}
     children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,)) for k in range(P)]
     keys = [stream_keys(child) for child in children]
+    models = [lower_model(deal.programme) for deal in deals]
     # Every batch allocates and frees the same working arrays: keep their pages in the process.
     with _memory.keep_freed_memory():
         for lo in range(0, draws, batch_size):
@@ -198,7 +200,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                 start = time.perf_counter()
                 engine_params, money_params = _engine_and_money(_slice(params[deal.name], lo, hi, draws), deal)
                 raw, _ = simulate_arrays(p, np.arange(lo, hi, dtype=np.int64), keys[k], run_arms, engine_params,
-                                         threads, weights[k][lo:hi])
+                                         threads, weights[k][lo:hi], model=models[k])
                 engine = {"arm": list(run_arms), "weight": list(deal.budget.holders),
                           "weighted_occupancy": raw["weighted_occupancy"], "entry_month": raw["entry_month"],
                           "person_measure": raw["records"]}

@@ -128,11 +128,18 @@ class Cohort:
         >>> c.subgroup_of_participants(4).tolist()
         [0, 0, 1, 0]
         """
-        shares = np.array([g.share for g in self.subgroups])
-        counts = np.zeros(len(shares))
+        shares = [g.share for g in self.subgroups]
+        if len(shares) == 1:
+            return np.zeros(n, dtype=np.int64)
+        # Plain floats, not numpy: a numpy argmax per person cost 1.3 ms per batch of the engine.
+        counts = [0] * len(shares)
         out = np.empty(n, dtype=np.int64)
         for i in range(n):
-            g = int(np.argmax(shares * (i + 1) - counts))  # argmax: first on ties
-            out[i] = g
-            counts[g] += 1
+            best, best_gap = 0, shares[0] * (i + 1) - counts[0]
+            for g in range(1, len(shares)):
+                gap = shares[g] * (i + 1) - counts[g]
+                if gap > best_gap:  # strictly: the first subgroup on ties
+                    best, best_gap = g, gap
+            out[i] = best
+            counts[best] += 1
         return out
