@@ -294,9 +294,9 @@ def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, r
                      mult, measures, use_a, top_a, arm_a, paired, arm_b):
     """One participant in one arm (``arm_a``), or in the treated arm and the counterfactual (``arm_b``) at once.
 
-    An arm is ``(seg, run_start, diff, rec)``: its segment rates, run
-    tracking of the measures, difference array of occupancy and measures
-    (written). ``use_a`` and ``top_a`` say whether arm a has the effect and
+    An arm is ``(seg, run_start, diff, rec)``: its segment rates, the run
+    tracking of its measures, its difference array of occupancy (written)
+    and its measures (written). ``use_a`` and ``top_a`` say whether arm a has the effect and
     from which month on it is constant; arm b, if ``paired``, has none.
 
     Spell k of either arm uses the stream's k-th pair of numbers, so drawing
@@ -311,10 +311,9 @@ def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, r
     m_kind = measures[0]
     s_a, d_a, j_a, clock_a = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
                                            run_start_a, rec_a)
-    s_b, d_b, j_b, clock_b = s_a, d_a, j_a, clock_a
+    s_b, d_b, j_b, clock_b = s_a, d_a, j_a, clock_a  # both arms enrol in the same state
     if paired:
-        s_b, d_b, j_b, clock_b = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
-                                               run_start_b, rec_b)
+        _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start_b, rec_b)
     off_a = off_b = 0
     t_a = t_b = entry
     going_a = entry < T
@@ -387,6 +386,8 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     mult, seg_plain, seg_effect, run_start, entries, diff, acc, people, run_start_b, diff_b = scratch
     measures = (m_kind, m_mask, m_months, m_window)
     entries_for = -1  # the cohort size `entries` holds the enrolment months of
+    # Treated and counterfactual share a stream: one pass over the people for both.
+    paired = arm_slot[0] >= 0 and arm_slot[1] >= 0
     for row in range(D):
         draw = draw_ids[row]
         scale = rate_scale[row]
@@ -395,8 +396,6 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
         _segment_rates(base_rate, scale, segment_start, effect_of, True, mult, const_from, seg_effect)
         entry_month[row] = -1
         wrow = weights[row if weights.shape[0] > 1 else 0]
-        # Treated and counterfactual share a stream: one pass over the people for both.
-        paired = arm_slot[0] >= 0 and arm_slot[1] >= 0
         for a in range(arm_slot.shape[0]):
             slot = arm_slot[a]
             if slot < 0 or (paired and a == 1):

@@ -104,7 +104,7 @@ def _in_threads(run: Callable[[int, int], None], n: int, threads: int) -> None:
     """Call ``run(lo, hi)`` on consecutive slices covering ``range(n)``, in up to ``threads`` threads.
 
     Each thread takes its next slice when it is free, sized by what is left
-    (guided scheduling): slices shrink from a quarter of the draws to 16, so
+    (guided scheduling): slices shrink from draws / (2 x threads) to 16, so
     a slow core (on a shared machine) takes fewer draws and the threads
     finish within a few draws of each other. Fixed slices, eight per thread,
     had left a core idle for 1 of 19 core-seconds of dsi2021's 100,000-draw
