@@ -7,19 +7,20 @@ The public API is small and flat::
     results = sirisk.simulate(programme, draws=10_000, rng=2021)
 """
 
-from .analysis import evaluate, risk_summary
+from .analysis import Simulation, evaluate, open_simulation, risk_summary, settle, simulate_portfolio
 from .engine import ARMS, simulate
 from .errors import SpecError
 from .model import (BenefitClock, Cohort, Effect, InStatesAt, MonthsIn, Programme, Rule, State, Subgroup,
                     Sustained, Transition)
 from . import uncertainty
-from .money import (Baseline, Budget, Contract, Deal, FixedFee, GainShare, Guarantee, InvestorTerms, Outcome,
-                    Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold)
+from .money import (Baseline, Budget, CohortCount, Contract, Deal, FixedFee, GainShare, Guarantee, InvestorTerms,
+                    Measured, Outcome, Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold)
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ARMS", "Baseline", "BenefitClock", "Budget", "Cohort", "Contract", "Deal", "Effect", "FixedFee",
-           "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "MonthsIn", "Outcome", "Portfolio", "Programme",
-           "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "SpecError", "State", "StateFlow", "Subgroup",
-           "Sustained", "Threshold", "Transition", "evaluate", "risk_summary", "simulate", "uncertainty",
+__all__ = ["ARMS", "Baseline", "BenefitClock", "Budget", "Cohort", "CohortCount", "Contract", "Deal", "Effect",
+           "FixedFee", "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "Measured", "MonthsIn", "Outcome",
+           "Portfolio", "Programme", "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "Simulation",
+           "SpecError", "State", "StateFlow", "Subgroup", "Sustained", "Threshold", "Transition", "evaluate",
+           "open_simulation", "risk_summary", "settle", "simulate", "simulate_portfolio", "uncertainty",
            "__version__"]

@@ -8,7 +8,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import sirisk as sr
-from sirisk.money.flows import deal_flows
+from sirisk.money.flows import deal_flows, deal_records_from_dataset
+
+
+def _flows(deal, engine, scales=None):
+    """Money of ``deal`` on a hand-made or simulated engine result."""
+    return deal_flows(deal, deal_records_from_dataset(deal, engine, scales))
 
 
 def _deal(programme, budget, contract=None, **investor):
@@ -31,13 +36,13 @@ def test_budget_by_hand():
     # Treated: the same person on benefit in month 0, at work in months 1-3.
     occ[0, 0, 0, 0, 0] = 1
     occ[0, 0, 1:4, 1, 0] = 1
-    flows = deal_flows(_deal(p, BUDGET), fake_engine(p, occupancy=occ, entry_month=np.zeros((1, 3, 1))))
+    flows = _flows(_deal(p, BUDGET), fake_engine(p, occupancy=occ, entry_month=np.zeros((1, 3, 1))))
     # Counterfactual municipality: 10,000 x (1 - 0.8) in month 0, then 10,000 x (1 - 0.4) = 6,000.
     # Treated municipality: 2,000 in month 0, then -1,000 (tax). Saving: 0, 7,000, 7,000, 7,000.
     # State: counterfactual refunds 8,000 then 4,000; treated 8,000 then -2,000 (tax). Saving: 0, 6,000 x 3.
-    np.testing.assert_allclose(flows["budget_effect"][0, :, 0], [0, 7_000, 7_000, 7_000])
-    np.testing.assert_allclose(flows["budget_effect"][0, :, 1], [0, 6_000, 6_000, 6_000])
-    np.testing.assert_allclose(flows["municipal_saving_pv"], [21_000])
+    np.testing.assert_allclose(flows.budget_effect[0, :, 0], [0, 7_000, 7_000, 7_000])
+    np.testing.assert_allclose(flows.budget_effect[0, :, 1], [0, 6_000, 6_000, 6_000])
+    np.testing.assert_allclose(flows.municipal_saving_pv, [21_000])
 
 
 def test_discounting_and_indexation():
@@ -68,11 +73,11 @@ def test_a_budget_scale_multiplies_the_flows_with_its_label():
     occ[0, 1, 1:4, 0, 1] = 1
     occ[0, 0, 1:4, 1, 0] = 1
     engine = fake_engine(p, occupancy=occ, entry_month=np.zeros((1, 3, 1)))
-    flows = deal_flows(_deal(p, labelled), engine, {"budget.tax.scale": [3.0], "budget.benefit.scale": [0.5]})
+    flows = _flows(_deal(p, labelled), engine, {"budget.tax.scale": [3.0], "budget.benefit.scale": [0.5]})
     # Municipality: counterfactual 3,000 a month (benefit halved, 60 % not refunded); treated -3,000 (tax x 3).
-    np.testing.assert_allclose(flows["budget_effect"][0, 1:, 0], [6_000] * 3)
+    np.testing.assert_allclose(flows.budget_effect[0, 1:, 0], [6_000] * 3)
     # State: counterfactual refund 2,000; treated tax -6,000: saving 8,000.
-    np.testing.assert_allclose(flows["budget_effect"][0, 1:, 1], [8_000] * 3)
+    np.testing.assert_allclose(flows.budget_effect[0, 1:, 1], [8_000] * 3)
 
 
 def test_the_engines_weighted_occupancy_gives_the_same_money_as_occupancy():
@@ -90,12 +95,12 @@ def test_the_engines_weighted_occupancy_gives_the_same_money_as_occupancy():
     weights = xr.DataArray(budget_weights(deal, scales, 3), dims=("draw", "state", "clock_band", "weight"),
                            coords={"weight": list(budget.holders)})
     weighted = sr.simulate(p, draws=3, rng=4, occupancy_weights=weights)
-    a, b = deal_flows(deal, plain, scales), deal_flows(deal, weighted, scales)
+    a, b = _flows(deal, plain, scales), _flows(deal, weighted, scales)
     for name in ("budget_effect", "budget_effect_pv", "budget_cost", "budget_cost_pv", "municipal_saving_pv"):
-        np.testing.assert_allclose(b[name], a[name], rtol=1e-12, atol=1e-6, err_msg=name)
-    assert np.abs(a["budget_effect"]).max() > 1_000  # not vacuous
+        np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-12, atol=1e-6, err_msg=name)
+    assert np.abs(a.budget_effect).max() > 1_000  # not vacuous
     with pytest.raises(sr.SpecError, match="weighted by"):
-        deal_flows(deal, weighted.assign_coords(weight=["state", "municipality"]), scales)
+        _flows(deal, weighted.assign_coords(weight=["state", "municipality"]), scales)
 
 
 @given(seed=st.integers(0, 2**32 - 1))

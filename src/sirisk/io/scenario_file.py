@@ -31,7 +31,7 @@ from .. import money as mo
 from .. import uncertainty as un
 from ..errors import SpecError
 
-__all__ = ["dumps", "loads", "dump", "load", "RUN_KEYS"]
+__all__ = ["dumps", "loads", "dump", "load", "plain", "RUN_KEYS"]
 
 RUN_KEYS = {"draws": int, "seed": int, "batch_size": int, "threads": int}
 
@@ -90,6 +90,18 @@ def _table(obj) -> dict:
             value = {k: _table(d) for k, d in value.items()}
         out[f.name] = _plain(value)
     return out
+
+
+def plain(spec) -> dict:
+    """A spec as plain data (dicts, lists, numbers, strings), as a scenario file writes it.
+
+    Examples
+    --------
+    >>> from sirisk import Outcome
+    >>> plain(Outcome("job", "job3", by_month=24))
+    {'name': 'job', 'measure': 'job3', 'by_month': 24, 'at_least': 1}
+    """
+    return _table(spec)
 
 
 def dumps(portfolio, uncertainty=None, run: dict | None = None) -> str:

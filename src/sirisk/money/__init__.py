@@ -5,6 +5,7 @@ from .capital import Guarantee, InvestorTerms
 from .contract import Baseline, Contract, FixedFee, GainShare, Outcome, RateCard, Threshold
 from .costs import ProgrammeCosts
 from .deal import Deal, Portfolio
+from .measured import CohortCount, Measured
 
-__all__ = ["Baseline", "Budget", "Contract", "Deal", "FixedFee", "GainShare", "Guarantee", "InvestorTerms",
-           "Outcome", "Portfolio", "ProgrammeCosts", "RateCard", "RefundStaircase", "StateFlow", "Threshold"]
+__all__ = ["Baseline", "Budget", "CohortCount", "Contract", "Deal", "FixedFee", "GainShare", "Guarantee", "InvestorTerms",
+           "Measured", "Outcome", "Portfolio", "ProgrammeCosts", "RateCard", "RefundStaircase", "StateFlow", "Threshold"]

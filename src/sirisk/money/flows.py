@@ -1,6 +1,20 @@
-"""One deal's money for a batch of draws: budgets, costs, payments, capital stack, metrics."""
+"""One deal's money for a range of draws: budgets, costs, payments, capital stack, metrics.
+
+Two steps meet here. :func:`deal_records` turns the engine's arrays (people
+per arm, their person measures, occupancy weighed by each holder's cost)
+into the typed seam :class:`~sirisk.money.records.DealRecords`, once per
+simulation. :func:`deal_flows` turns records into money under a deal's
+contract, investor terms and guarantee: a pure function of the two, called
+once per design. Everything that depends on the records alone (who
+achieved what and when, cohort rates, measured savings, programme costs)
+can be kept between calls in a ``memo`` dict, so that settling many designs
+on one simulation recomputes only what the changed terms touch.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import xarray as xr
@@ -9,8 +23,9 @@ from ..errors import SpecError
 from .deal import Deal
 from .kernels import budget_costs, irr_all, programme_costs, waterfall
 from .payments import achieved_rates, achievement_months, contract_payments
+from .records import ArmRecords, DealRecords
 
-__all__ = ["budget_weights", "deal_flows", "engine_arrays"]
+__all__ = ["budget_weights", "deal_records", "deal_records_from_dataset", "deal_flows", "DealFlows"]
 
 
 def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
@@ -19,18 +34,6 @@ def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
     cells = np.arange(D)[:, None] * (T + 1) + np.where(entry >= 0, entry, T)
     counts = np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)
     return np.cumsum(counts[:, :T], axis=1, dtype=np.float64)
-
-
-class _Lazy(dict):
-    """A dict that computes a missing value once, on first use."""
-
-    def __init__(self, compute):
-        super().__init__()
-        self._compute = compute
-
-    def __missing__(self, key):
-        self[key] = value = self._compute(key)
-        return value
 
 
 def budget_weights(deal: Deal, scales: dict | None, n_draws: int) -> np.ndarray:
@@ -50,96 +53,262 @@ def budget_weights(deal: Deal, scales: dict | None, n_draws: int) -> np.ndarray:
     return np.einsum("df,fsbh->dsbh", flow_scale, budget.flow_matrices(p.state_names, p.benefit_clock.n_bands))
 
 
-def engine_arrays(engine: xr.Dataset) -> dict:
-    """The parts of a ``simulate`` result that :func:`deal_flows` reads, as plain arrays and lists."""
-    out = {"arm": list(engine.arm.values), "entry_month": engine.entry_month.values,
-           "person_measure": engine.person_measure.values}
-    if "weighted_occupancy" in engine:
-        out["weighted_occupancy"] = engine.weighted_occupancy.values
-        out["weight"] = list(engine["weight"].values)
-    else:
-        out["occupancy"] = engine.occupancy.values
-    return out
+def _money_scales(deal: Deal, scales: dict | None, n_draws: int) -> dict[str, np.ndarray]:
+    """The per-draw scale factors that act at settlement (costs, mechanisms); budget scales act in the weights."""
+    checked = deal.money_scales(scales or {}, n_draws)
+    return {path: v for path, v in checked.items() if not path.startswith("budget.")}
 
 
-def deal_flows(deal: Deal, engine, scales: dict | None = None, arm_costs: bool = True) -> dict[str, np.ndarray]:
-    """Money of ``deal`` for the draws of one engine result.
+def deal_records(deal: Deal, arms, entry_month: np.ndarray, measures: np.ndarray, weighted: np.ndarray,
+                 scales: dict | None = None, keep_arm_costs: bool = False) -> DealRecords:
+    """The records of one deal from the engine's arrays for a range of draws.
 
-    ``engine`` is an xarray.Dataset from ``simulate``, or the same as plain
-    arrays (:func:`engine_arrays`; what :func:`sirisk.evaluate` passes, to
-    save building a Dataset per batch). It holds either ``occupancy`` or
-    ``weighted_occupancy`` computed with :func:`budget_weights` (weights
-    named by the budget's holders). ``scales`` maps money parameter paths
-    (``deal.money_paths``) to scale factors per draw. Returns arrays with a
-    leading draw axis: monthly series [draw, month(, holder)] in nominal
-    DKK, present values at the contract start, and per-draw metrics.
-    With ``arm_costs`` False, each arm's cost by month (``budget_cost``,
-    [draw, arm, month, holder]) is left out unless a control-group baseline
-    needs it; present values per arm are always there.
+    Parameters
+    ----------
+    arms : sequence of str
+        The simulated arms, in ``ARM_NAMES`` order (treated and counterfactual at least).
+    entry_month : int16 [draw, arm, person]
+    measures : int16 [draw, arm, person, measure]
+    weighted : float64 [draw, arm, month, holder]
+        Occupancy weighed by :func:`budget_weights`: each holder's cost by month at base-year prices.
+    scales : mapping of money path to values per draw, optional
+    keep_arm_costs : bool
+        Keep each arm's cost by month (always kept where there is a control arm: a
+        control-group baseline reads it).
     """
-    if isinstance(engine, xr.Dataset):
-        engine = engine_arrays(engine)
-    p, budget = deal.programme, deal.budget
-    T = p.horizon_months
-    arms = engine["arm"]
-    D = engine["entry_month"].shape[0]
+    arms = list(arms)
+    budget = deal.budget
+    D, _, T, H = weighted.shape
     index, discount = budget.month_factors(T)
-    scales = deal.money_scales(scales or {}, D)
-
-    # Budgets per arm and holder: occupancy times cost per person-month, indexed.
-    if "weighted_occupancy" in engine:
-        if list(engine["weight"]) != list(budget.holders):
-            raise SpecError(f"deal {deal.name!r}: the engine's occupancy is weighted by {list(engine['weight'])}; "
-                            f"deal_flows needs the budget's holders {list(budget.holders)} (budget_weights)")
-        weighted = engine["weighted_occupancy"]  # [D, A, T, H]
-    else:
-        weighted = np.einsum("datsb,dsbh->dath", engine["occupancy"], budget_weights(deal, scales, D))
-    H = len(budget.holders)
-    keep = arm_costs or "control" in arms  # a control-group baseline reads the control arm's costs
+    keep = keep_arm_costs or "control" in arms
     cost_all = np.empty((D, len(arms), T if keep else 0, H))
-    cost_pv, effect = np.empty((D, H, len(arms))), np.empty((D, T, H))
+    cost_pv, saving = np.empty((D, H, len(arms))), np.empty((D, T, H))
     budget_costs(weighted, index, discount, arms.index("treated"), arms.index("counterfactual"),
-                 cost_all, cost_pv, effect)  # effect: the saving, positive
-    cost = {a: cost_all[:, k] for k, a in enumerate(arms)} if keep else {}  # views [D, T, H]
-    effect_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]  # [D, H]
+                 cost_all, cost_pv, saving)  # saving: counterfactual - treated, positive when the programme saves
+    saving_pv = cost_pv[..., arms.index("counterfactual")] - cost_pv[..., arms.index("treated")]
 
-    # Contiguous copies (small): every pass below reads them, and on a strided slice none vectorises (3.5x).
-    entry = {a: np.ascontiguousarray(engine["entry_month"][:, k]) for k, a in enumerate(arms)}
-    measures = {a: (engine["person_measure"][:, k], entry[a]) for k, a in enumerate(arms)}
-    achieved = {(a, o.name): achievement_months(p, o, measures[a][0][..., [m.name for m in p.measures].index(o.measure)],
-                                                 entry[a])
-                for a in arms for o in deal.contract.outcomes}
+    # Contiguous per arm: every pass over people reads them, and on a strided slice none vectorises.
+    people = {}
+    for k, a in enumerate(arms):
+        entry = np.ascontiguousarray(entry_month[:, k])
+        if a == "counterfactual" and np.array_equal(entry, people["treated"].entry_month):
+            entry = people["treated"].entry_month  # the same people: one array (paired arms enrol alike)
+        people[a] = ArmRecords(entry, np.ascontiguousarray(measures[:, k]))
+    return DealRecords(people, tuple(budget.holders), saving, saving_pv, cost_pv, cost_all if keep else None,
+                       _money_scales(deal, scales, D))
 
-    # Measured savings, as each baseline sees them: [draw, month] per (baseline kind, holder or "all"),
-    # computed when a mechanism asks for them.
-    holders = list(budget.holders)
 
-    def total(c, h):
+def deal_records_from_dataset(deal: Deal, engine: xr.Dataset, scales: dict | None = None,
+                              keep_arm_costs: bool = True) -> DealRecords:
+    """The records of one deal from a :func:`sirisk.simulate` result (``occupancy`` or ``weighted_occupancy``).
+
+    A ``weighted_occupancy`` must have been weighed by :func:`budget_weights` (weights named by the
+    budget's holders); an ``occupancy`` cube is weighed here, with the budget scales in ``scales``.
+    """
+    arms = [str(a) for a in engine.arm.values]
+    D = engine.sizes["draw"]
+    if "weighted_occupancy" in engine:
+        labels = [str(w) for w in engine["weight"].values]
+        if labels != list(deal.budget.holders):
+            raise SpecError(f"deal {deal.name!r}: the engine's occupancy is weighted by {labels}; "
+                            f"the money layer needs the budget's holders {list(deal.budget.holders)} (budget_weights)")
+        weighted = engine.weighted_occupancy.values
+    else:
+        weighted = np.einsum("datsb,dsbh->dath", engine.occupancy.values, budget_weights(deal, scales, D))
+    return deal_records(deal, arms, engine.entry_month.values, engine.person_measure.values,
+                        np.ascontiguousarray(weighted, dtype=np.float64), scales, keep_arm_costs)
+
+
+@dataclass(frozen=True, eq=False)
+class DealFlows:
+    """One deal's money for a range of draws: the results variables of one programme.
+
+    Monthly series are [draw, month] (``budget_effect`` [draw, month,
+    holder]) in nominal DKK; present values are at the contract start;
+    metrics are per draw. The investor's IRR and what follows from it are
+    worked out when first read (they are the costliest part, and a design
+    tool that reads only a guarantee draw never pays for them). Names and
+    meanings are those of the results schema (:mod:`sirisk.analysis.schema`).
+    """
+
+    holders: tuple[str, ...]
+    arms: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    budget_effect: np.ndarray
+    budget_effect_pv: np.ndarray
+    budget_cost_pv: np.ndarray
+    budget_cost: np.ndarray | None
+    programme_cost: np.ndarray
+    outcome_payment_due: np.ndarray
+    outcome_payment: np.ndarray
+    investor_cash_flow: np.ndarray
+    municipal_saving_pv: np.ndarray
+    outcome_payments_pv: np.ndarray
+    investor_principal: np.ndarray
+    guarantee_draw: np.ndarray
+    guarantor_surplus: np.ndarray
+    outcome_rate: np.ndarray
+    guarantee_cap: float
+    hurdle_rate_per_year: float
+
+    @cached_property
+    def municipal_net_pv(self) -> np.ndarray:
+        return self.municipal_saving_pv - self.outcome_payments_pv
+
+    @cached_property
+    def municipality_overpaid(self) -> np.ndarray:
+        """Payments were made and are worth more than the saving they stand for (paying for outcomes that did not happen)."""
+        return (self.outcome_payments_pv > 0) & (self.outcome_payments_pv > self.municipal_saving_pv)
+
+    @cached_property
+    def programme_harm(self) -> np.ndarray:
+        """The programme cost the municipality more than it would have spent without it, whatever was paid."""
+        return self.municipal_saving_pv < 0
+
+    @cached_property
+    def saving_paid_share(self) -> np.ndarray:
+        """Outcome payments as a share of the saving (present values), where there was a saving."""
+        s = self.municipal_saving_pv
+        return np.divide(self.outcome_payments_pv, s, out=np.full(len(s), np.nan), where=s > 0)
+
+    @cached_property
+    def investor_receipts(self) -> np.ndarray:
+        return self.outcome_payment.sum(axis=1) + self.guarantee_draw - self.guarantor_surplus
+
+    @cached_property
+    def _irr(self) -> tuple[np.ndarray, np.ndarray]:
+        D = self.investor_cash_flow.shape[0]
+        irr_m, reason = np.empty(D), np.empty(D, dtype=np.int64)
+        irr_all(self.investor_cash_flow, irr_m, reason)
+        return np.where(reason == 1, -1.0, (1 + irr_m) ** 12 - 1), reason.astype(np.int8)
+
+    @property
+    def investor_irr(self) -> np.ndarray:
+        return self._irr[0]
+
+    @property
+    def investor_irr_reason(self) -> np.ndarray:
+        return self._irr[1]
+
+    @cached_property
+    def investor_moic(self) -> np.ndarray:
+        p = self.investor_principal
+        return np.divide(self.investor_receipts, p, out=np.full(len(p), np.nan), where=p > 0)
+
+    @cached_property
+    def investor_npv(self) -> np.ndarray:
+        T = self.investor_cash_flow.shape[1]
+        hurdle = (1 + self.hurdle_rate_per_year) ** (-np.arange(T) / 12.0)
+        return np.einsum("dt,t->d", self.investor_cash_flow, hurdle)
+
+    @cached_property
+    def investor_loss(self) -> np.ndarray:
+        return self.investor_receipts < self.investor_principal
+
+    @cached_property
+    def guarantee_full_cap(self) -> np.ndarray:
+        cap = self.guarantee_cap
+        return (self.guarantee_draw >= cap * (1 - 1e-12)) & (cap > 0)
+
+
+def _memo(memo: dict, key, compute):
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _measured_saving(records: DealRecords, T: int, key) -> np.ndarray:
+    """The saving [draw, month] of holder ``h`` (or ``"all"``) as a baseline of kind ``kind`` measures it."""
+    kind, h = key
+    holders = list(records.holders)
+
+    def total(c):
         return c.sum(axis=-1) if h == "all" else c[..., holders.index(h)]
 
-    def measured_saving(key):
-        kind, h = key
-        if kind == "counterfactual":
-            return total(effect, h)
-        if kind == "control_group" and "control" in cost:
-            # The control group's cost per enrolled person, times the treated people enrolled.
-            enrolled_t = _cumulative_enrolled(entry["treated"], T)
-            enrolled_c = _cumulative_enrolled(entry["control"], T)
-            scale = np.divide(enrolled_t, enrolled_c, out=np.zeros((D, T)), where=enrolled_c > 0)
-            return total(cost["control"], h) * scale - total(cost["treated"], h)
-        raise KeyError(key)
+    if records.saving_is_measured or kind == "counterfactual":
+        if records.saving is None:
+            raise SpecError("a gain share needs the budget saving by month; the measured results give none "
+                            "(savings_dkk)")
+        return total(records.saving)
+    if kind == "control_group" and records.arm_cost is not None and "control" in records.arms:
+        # The control group's cost per enrolled person, times the treated people enrolled.
+        arms = records.arm_names
+        cost = {a: records.arm_cost[:, k] for k, a in enumerate(arms)}
+        enrolled_t = _cumulative_enrolled(records.arms["treated"].entry_month, T)
+        enrolled_c = _cumulative_enrolled(records.arms["control"].entry_month, T)
+        scale = np.divide(enrolled_t, enrolled_c, out=np.zeros(enrolled_t.shape), where=enrolled_c > 0)
+        return total(cost["control"]) * scale - total(cost["treated"])
+    raise SpecError(f"a gain share against a {kind} baseline needs the {kind.replace('_group', '')} arm's "
+                    "costs by month, which these records do not have")
 
-    savings = _Lazy(measured_saving)
 
-    costs = np.empty((D, T))
-    c = deal.costs
-    programme_costs(entry["treated"], c.per_enrolment_dkk, c.per_participant_month_dkk, c.service_months,
-                    c.fixed_dkk_per_month, c.fixed_months, costs)
-    if "costs.scale" in scales:
-        costs *= scales["costs.scale"][:, None]
-    mechanism_scales = {k: scales[f"contract.mechanisms[{k}].scale"] for k in range(len(deal.contract.mechanisms))
-                        if f"contract.mechanisms[{k}].scale" in scales}
-    due = contract_payments(deal.contract, p, measures, savings, achieved=achieved, scales=mechanism_scales)
+class _SavingsView:
+    """``savings[(kind, holder)]`` computed on first use and kept in the memo."""
+
+    def __init__(self, records, T, memo):
+        self._records, self._T, self._memo = records, T, memo
+
+    def __getitem__(self, key):
+        return _memo(self._memo, ("saving", key), lambda: _measured_saving(self._records, self._T, key))
+
+
+def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> DealFlows:
+    """Money of ``deal`` for the draws of ``records``.
+
+    Parameters
+    ----------
+    deal : Deal
+        Its programme's horizon, measures and holders must be the ones the
+        records were made with (:func:`sirisk.settle` checks that).
+    records : DealRecords
+    memo : dict, optional
+        Kept between calls on the same records: what depends on the records
+        alone (achievement months per outcome definition, cohort rates,
+        measured savings, programme costs) is computed once.
+
+    Returns
+    -------
+    DealFlows
+    """
+    memo = {} if memo is None else memo
+    p = deal.programme
+    T = p.horizon_months
+    D = records.n_draws
+    arms = records.arm_names
+    _, discount = deal.budget.month_factors(T)
+    measure_index = {m.name: q for q, m in enumerate(p.measures)}
+
+    def achieved(arm, outcome):
+        people = records.arms[arm]
+        if people.achieved is not None:
+            return people.achieved[outcome.name]
+        return _memo(memo, ("achieved", arm, outcome), lambda: achievement_months(
+            p, outcome, people.measures[..., measure_index[outcome.measure]], people.entry_month))
+
+    outcomes = deal.contract.outcomes
+    achieved_months = {(a, o.name): achieved(a, o) for a in arms for o in outcomes}
+
+    costs_spec = deal.costs
+    scale = records.scales.get("costs.scale")
+
+    def base_costs():
+        if records.programme_cost is not None:
+            return records.programme_cost
+        out = np.empty((D, T))
+        c = costs_spec
+        programme_costs(records.arms["treated"].entry_month, c.per_enrolment_dkk, c.per_participant_month_dkk,
+                        c.service_months, c.fixed_dkk_per_month, c.fixed_months, out)
+        return out
+
+    costs = _memo(memo, ("programme_cost", costs_spec), base_costs)
+    if scale is not None:
+        costs = costs * scale[:, None]
+    mechanism_scales = {k: records.scales[f"contract.mechanisms[{k}].scale"]
+                        for k in range(len(deal.contract.mechanisms))
+                        if f"contract.mechanisms[{k}].scale" in records.scales}
+    people = {a: (records.arms[a].measures, records.arms[a].entry_month) for a in arms}
+    due = contract_payments(deal.contract, p, people, _SavingsView(records, T, memo), achieved=achieved_months,
+                            scales=mechanism_scales, memo=memo)
 
     terms = deal.investor
     cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1
@@ -150,41 +319,30 @@ def deal_flows(deal: Deal, engine, scales: dict | None = None, arm_costs: bool =
     waterfall(costs, due, cap_month, deal.maturity_month, terms.floor_dkk(1.0), guarantee_cap, surplus_share,
               paid, investor, g, surplus, principal)
 
-    irr_m, reason = np.empty(D), np.empty(D, dtype=np.int64)
-    irr_all(investor, irr_m, reason)
-    hurdle = (1 + terms.hurdle_rate_per_year) ** (-np.arange(T) / 12.0)
-    receipts = paid.sum(axis=1) + g - surplus
+    holders = list(records.holders)
+    municipality = holders.index("municipality")
+    saving_pv = (records.saving_pv[:, municipality] if records.saving_pv is not None else np.full(D, np.nan))
 
-    saving_pv = effect_pv[:, holders.index("municipality")]
-    payments_pv = np.einsum("dt,t->d", paid, discount)  # no [D, T] temporary: 3x faster than multiply and sum
-    outcome_rate = np.empty((D, len(arms), len(deal.contract.outcomes)))
-    for k, a in enumerate(arms):
-        for q, o in enumerate(deal.contract.outcomes):
-            share, members = achieved_rates(achieved[(a, o.name)], entry[a], 0, T, T)
-            outcome_rate[:, k, q] = np.where(members > 0, share, 0.0)  # 0 where nobody enrolled
-    result = {
-        "budget_effect": effect,                       # [D, T, H]
-        "programme_cost": costs,                       # [D, T]
-        "outcome_payment_due": due,                    # [D, T]
-        "outcome_payment": paid,                       # [D, T]
-        "investor_cash_flow": investor,                # [D, T]
-        "municipal_saving_pv": saving_pv,
-        "outcome_payments_pv": payments_pv,
-        "municipal_net_pv": saving_pv - payments_pv,
-        "budget_effect_pv": effect_pv,                 # [D, H]
-        "budget_cost_pv": cost_pv,                     # [D, H, arm]
-        "investor_principal": principal,
-        "investor_receipts": receipts,
-        "investor_irr": np.where(reason == 1, -1.0, (1 + irr_m) ** 12 - 1),
-        "investor_irr_reason": reason.astype(np.int8),
-        "investor_moic": np.divide(receipts, principal, out=np.full(D, np.nan), where=principal > 0),
-        "investor_npv": np.einsum("dt,t->d", investor, hurdle),
-        "investor_loss": receipts < principal,
-        "guarantee_draw": g,
-        "guarantee_full_cap": (g >= guarantee_cap * (1 - 1e-12)) & (guarantee_cap > 0),
-        "guarantor_surplus": surplus,
-        "outcome_rate": outcome_rate,
-    }
-    if keep:
-        result["budget_cost"] = cost_all               # [D, arm, T, H]
-    return result
+    def rates():
+        out = np.empty((D, len(arms), len(outcomes)))
+        for k, a in enumerate(arms):
+            for q, o in enumerate(outcomes):
+                share, members = achieved_rates(achieved_months[(a, o.name)], records.arms[a].entry_month, 0, T, T)
+                out[:, k, q] = np.where(members > 0, share, 0.0)  # 0 where nobody enrolled
+        return out
+
+    H = len(holders)
+    return DealFlows(
+        holders=tuple(holders), arms=arms, outcomes=tuple(o.name for o in outcomes),
+        budget_effect=records.saving if records.saving is not None else np.full((D, T, H), np.nan),
+        budget_effect_pv=records.saving_pv if records.saving_pv is not None else np.full((D, H), np.nan),
+        budget_cost_pv=records.cost_pv if records.cost_pv is not None else np.full((D, H, len(arms)), np.nan),
+        budget_cost=records.arm_cost,
+        programme_cost=costs, outcome_payment_due=due, outcome_payment=paid, investor_cash_flow=investor,
+        municipal_saving_pv=saving_pv,
+        outcome_payments_pv=np.einsum("dt,t->d", paid, discount),  # no [D, T] temporary
+        investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus,
+        outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
+        guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
+    )
+

@@ -77,8 +77,13 @@ def achieved_rates(achieved, entry, first, last, by_month):
     return share, members
 
 
-def _threshold(m: Threshold, treated, baseline, entry_t, entry_b):
-    """Payments of a threshold mechanism: (months due [k], amounts [draw, k])."""
+def _threshold_factors(m: Threshold, treated, baseline, entry_t, entry_b):
+    """What a threshold pays per unit of its payments: (months due [k], factors [draw, cohort], fallback factor [draw]).
+
+    Depends on the measured improvements and the threshold's rule, not on
+    its payments: settling many prices on one simulation computes it once.
+    The fallback factor is None without a fallback month.
+    """
     def factor(improvement):
         if m.mode == "all_or_nothing":
             return (improvement >= m.threshold).astype(float)
@@ -94,17 +99,29 @@ def _threshold(m: Threshold, treated, baseline, entry_t, entry_b):
         # A cohort nobody joined, or a baseline with nobody to measure, pays nothing.
         return np.nan_to_num(rate_t - rate_b, nan=-np.inf), n
 
-    amounts = []
-    for (first, last), month in zip(m.cohorts, m.measure_months):
-        imp, _ = improvement(first, last, month)
-        amounts.append(m.payment_dkk * factor(imp))
-    amounts = np.stack(amounts, axis=1)
+    factors = np.stack([factor(improvement(first, last, month)[0])
+                        for (first, last), month in zip(m.cohorts, m.measure_months)], axis=1)
     pay_at = [month + m.lag_months for month in m.measure_months]
+    fallback = None
     if m.fallback_month is not None:
-        imp, _ = improvement(m.cohorts[0][0], m.cohorts[-1][1], m.fallback_month)
-        none_paid = ~(amounts > 0).any(axis=1)
-        amounts = np.concatenate([amounts, (m.fallback_payment_dkk * factor(imp) * none_paid)[:, None]], axis=1)
+        fallback = factor(improvement(m.cohorts[0][0], m.cohorts[-1][1], m.fallback_month)[0])
         pay_at.append(m.fallback_month + m.lag_months)
+    return pay_at, factors, fallback
+
+
+def _threshold_rule(m: Threshold) -> tuple:
+    """The parts of a threshold its factors depend on (everything but its payments and cap)."""
+    return (m.outcome, m.threshold, m.cohorts, m.measure_months, m.baseline, m.mode, m.full_at, m.fallback_month,
+            m.lag_months)
+
+
+def _threshold(m: Threshold, factors):
+    """Payments of a threshold mechanism from its factors: (months due [k], amounts [draw, k])."""
+    pay_at, cohort, fallback = factors
+    amounts = m.payment_dkk * cohort
+    if fallback is not None:
+        none_paid = ~(amounts > 0).any(axis=1)
+        amounts = np.concatenate([amounts, (m.fallback_payment_dkk * fallback * none_paid)[:, None]], axis=1)
     return pay_at, amounts
 
 
@@ -121,8 +138,8 @@ def _gain_share(m: GainShare, saving, T):
     return ends + m.lag_months, amounts
 
 
-def contract_payments(contract: Contract, programme, arms: dict, savings: dict, achieved: dict | None = None,
-                      scales: dict | None = None) -> np.ndarray:
+def contract_payments(contract: Contract, programme, arms: dict, savings, achieved: dict | None = None,
+                      scales: dict | None = None, memo: dict | None = None) -> np.ndarray:
     """Outcome payments due [draw, month] under ``contract``, before the investor's return cap.
 
     Parameters
@@ -135,6 +152,9 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
         Per (arm, outcome name), achievement months already computed.
     scales : dict, optional
         Per mechanism index, a scale factor per draw on its prices, payments, fee or share.
+    memo : dict, optional
+        Kept between calls on the same people: a threshold's factors (what
+        it pays per unit of payment) are computed once per rule.
     """
     T = programme.horizon_months
     measure_index = {m.name: q for q, m in enumerate(programme.measures)}
@@ -148,12 +168,21 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
             cache[(arm, outcome_name)] = achievement_months(programme, o, values[..., measure_index[o.measure]], entry)
         return cache[(arm, outcome_name)]
 
+    def kept(key, compute):  # what depends on the people alone, kept in the memo if there is one
+        if memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        return memo[key]
+
     D = arms["treated"][1].shape[0]
     total = None
     for k, m in enumerate(contract.mechanisms):
         scale = (scales or {}).get(k)
         if isinstance(m, RateCard):
-            when = np.stack([achieved("treated", o) for o in m.outcomes], axis=-1).astype(np.int64)
+            defined = tuple(contract.outcome(o) for o in m.outcomes)
+            when = kept(("rate_card_months", defined),
+                        lambda: np.stack([achieved("treated", o) for o in m.outcomes], axis=-1).astype(np.int64))
             pay = np.zeros((D, T))
             prices = np.broadcast_to(np.array([p for _, p in m.prices]), (D, len(m.prices)))
             prices = np.ascontiguousarray(prices * (1.0 if scale is None else scale[:, None]))
@@ -163,19 +192,26 @@ def contract_payments(contract: Contract, programme, arms: dict, savings: dict, 
             base_arm = "control" if m.baseline.kind == "control_group" else "counterfactual"
             baseline = achieved(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
             entry_b = arms[base_arm][1] if m.baseline.kind != "fixed" else None
-            pay = _stream(*_threshold(m, achieved("treated", m.outcome), baseline, arms["treated"][1], entry_b),
-                          scale, m.cap_dkk, T)
+            # The factors depend on the outcome's definition too (which achievements count).
+            factors = kept(("threshold", contract.outcome(m.outcome), _threshold_rule(m)),
+                           lambda: _threshold_factors(m, achieved("treated", m.outcome), baseline, arms["treated"][1],
+                                                      entry_b))
+            pay = _stream(*_threshold(m, factors), scale, m.cap_dkk, T)
         elif isinstance(m, GainShare):
             pay = _stream(*_gain_share(m, savings[(m.baseline.kind, m.holder)], T), scale, m.cap_dkk, T)
         elif isinstance(m, FixedFee):
-            if m.outcome is None:
-                entry = arms["treated"][1].astype(np.int64)
-                months = np.where(entry >= 0, entry + m.lag_months, T)
-            else:
-                when = achieved("treated", m.outcome).astype(np.int64)
-                months = np.where(when >= 0, when + m.lag_months, T)
-            cells = np.arange(D)[:, None] * (T + 1) + np.minimum(months, T)
-            pay = m.dkk * np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
+            def counts(m=m):  # people paid for in each month
+                if m.outcome is None:
+                    entry = arms["treated"][1].astype(np.int64)
+                    months = np.where(entry >= 0, entry + m.lag_months, T)
+                else:
+                    when = achieved("treated", m.outcome).astype(np.int64)
+                    months = np.where(when >= 0, when + m.lag_months, T)
+                cells = np.arange(D)[:, None] * (T + 1) + np.minimum(months, T)
+                return np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
+
+            defined = None if m.outcome is None else contract.outcome(m.outcome)
+            pay = m.dkk * kept(("fee_counts", defined, m.lag_months), counts)
             pay = _by_month(pay, scale, m.cap_dkk)  # payments and fee are linear in their scale
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))

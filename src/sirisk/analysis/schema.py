@@ -1,0 +1,108 @@
+"""The results schema: every variable of a settled portfolio, its dims, units, storage type and meaning.
+
+One table, read by :func:`sirisk.settle` (which fills the variables from
+each deal's :class:`~sirisk.money.flows.DealFlows`, field by field, under
+the same names), by the design tools (which name metrics by these
+variables) and by the docs. Monthly series are stored as float32 (seven
+significant digits, half the memory); everything per draw is float64.
+
+Examples
+--------
+>>> VARIABLES["investor_irr"].units
+'1/year'
+>>> [v.name for v in variables_with_dims(("draw", "programme"))][:3]
+['municipal_saving_pv', 'outcome_payments_pv', 'municipal_net_pv']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..money.kernels import IRR_REASONS
+
+__all__ = ["Variable", "VARIABLES", "PORTFOLIO_VARIABLES", "variables_with_dims", "MONTHLY", "PER_DRAW",
+           "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 2
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One results variable: the name is also the :class:`~sirisk.money.flows.DealFlows` field it comes from."""
+
+    name: str
+    dims: tuple[str, ...]
+    units: str
+    description: str
+    dtype: type = np.float64
+
+    @property
+    def is_boolean(self) -> bool:
+        return self.dtype is np.bool_
+
+
+_MONTH = ("draw", "programme", "month")
+_DRAW = ("draw", "programme")
+
+_TABLE = (
+    Variable("budget_effect", ("draw", "programme", "month", "holder"), "DKK",
+             "budget saving of the programme (counterfactual cost - treated cost), nominal", np.float32),
+    Variable("programme_cost", _MONTH, "DKK", "programme costs, funded by the investor", np.float32),
+    Variable("outcome_payment_due", _MONTH, "DKK",
+             "outcome payments due under the contract, before the investor's return cap", np.float32),
+    Variable("outcome_payment", _MONTH, "DKK", "outcome payments made by the municipality to the investor",
+             np.float32),
+    Variable("investor_cash_flow", _MONTH, "DKK",
+             "investor's net cash flow, including guarantee and surplus share at maturity", np.float32),
+    Variable("budget_cost", ("draw", "programme", "month", "holder", "arm"), "DKK",
+             "cost to each holder in each arm (benefits paid net of refund, minus tax), nominal", np.float32),
+    Variable("budget_effect_pv", ("draw", "programme", "holder"), "DKK",
+             "budget saving discounted to the contract start"),
+    Variable("budget_cost_pv", ("draw", "programme", "holder", "arm"), "DKK",
+             "cost to each holder in each arm, present value"),
+    Variable("municipal_saving_pv", _DRAW, "DKK", "municipality's budget saving, present value"),
+    Variable("outcome_payments_pv", _DRAW, "DKK", "outcome payments, present value"),
+    Variable("municipal_net_pv", _DRAW, "DKK", "municipality's saving minus outcome payments, present value"),
+    Variable("municipality_overpaid", _DRAW, "",
+             "the municipality paid for outcomes that did not happen: payments were made and are worth more "
+             "than the saving they stand for (present values)", np.bool_),
+    Variable("programme_harm", _DRAW, "",
+             "the programme did harm: it cost the municipality more than it would have spent without it "
+             "(whatever was paid)", np.bool_),
+    Variable("saving_paid_share", _DRAW, "1",
+             "outcome payments as a share of the municipality's saving (present values); NaN without a saving"),
+    Variable("investor_principal", _DRAW, "DKK", "capital drawn"),
+    Variable("investor_receipts", _DRAW, "DKK", "outcome payments + guarantee - surplus share, nominal"),
+    Variable("investor_irr", _DRAW, "1/year",
+             "investor's internal rate of return; NaN where none exists (see the reason)"),
+    Variable("investor_irr_reason", _DRAW, "", "; ".join(f"{k}: {r}" for k, r in enumerate(IRR_REASONS)), np.int8),
+    Variable("investor_moic", _DRAW, "1", "multiple on invested capital: receipts / principal"),
+    Variable("investor_npv", _DRAW, "DKK", "investor's NPV at the hurdle rate"),
+    Variable("investor_loss", _DRAW, "", "investor got back less than the principal", np.bool_),
+    Variable("guarantee_draw", _DRAW, "DKK", "amount drawn on the guarantee"),
+    Variable("guarantee_full_cap", _DRAW, "", "the whole guarantee cap was drawn", np.bool_),
+    Variable("guarantor_surplus", _DRAW, "DKK", "guarantor's share of the investor's surplus"),
+    Variable("outcome_rate", ("draw", "programme", "arm", "outcome"), "1",
+             "share of enrolled people achieving the outcome by the horizon"),
+)
+
+VARIABLES: dict[str, Variable] = {v.name: v for v in _TABLE}
+
+# Portfolio totals per draw: (name, units, description).
+PORTFOLIO_VARIABLES: dict[str, Variable] = {v.name: v for v in (
+    Variable("portfolio_guarantee_draw", ("draw",), "DKK", "guarantee drawn, summed over the programmes"),
+    Variable("portfolio_municipal_net_pv", ("draw",), "DKK",
+             "municipalities' saving minus outcome payments, summed over the programmes, present value"),
+    Variable("portfolio_investor_irr", ("draw",), "1/year", "IRR of the summed investor cash flows"),
+)}
+
+
+def variables_with_dims(dims: tuple[str, ...]) -> list[Variable]:
+    """The per-programme variables with exactly these dims, in schema order."""
+    return [v for v in _TABLE if v.dims == dims]
+
+
+MONTHLY = tuple(v.name for v in _TABLE if "month" in v.dims and v.name != "budget_cost")
+PER_DRAW = tuple(v.name for v in variables_with_dims(_DRAW))

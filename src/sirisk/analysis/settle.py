@@ -1,0 +1,263 @@
+"""The money stage: settle a portfolio's contracts on a simulation, or on what a contract measured.
+
+:func:`settle` applies budgets, contracts, capital stacks and guarantees to
+the records of a :class:`~sirisk.analysis.simulation.Simulation` (or of
+:class:`~sirisk.money.measured.Measured` results) and returns the results
+Dataset (:mod:`sirisk.analysis.schema`). It changes nothing it is given,
+so one simulation can be settled under any number of designs; the design
+tools (:mod:`sirisk.design`) do exactly that.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import xarray as xr
+
+from .. import _memory
+from ..errors import SpecError
+from ..money.deal import Deal, Portfolio
+from ..money.flows import DealFlows, deal_flows
+from ..money.kernels import irr_all
+from ..money.measured import Measured
+from ..money.records import ARM_NAMES, DealRecords
+from .engine_stage import as_portfolio
+from .schema import PORTFOLIO_VARIABLES, SCHEMA_VERSION, VARIABLES
+from .simulation import Simulation
+
+__all__ = ["settle", "ResultsWriter", "DEFAULT_BATCH"]
+
+DEFAULT_BATCH = 5000  # draws settled at once: bounds the working memory, keeps each pass in cache
+
+
+class ResultsWriter:
+    """The results arrays of a portfolio for a set of draws, filled deal by deal and batch by batch.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+    n_draws : int
+    monthly : bool
+        Keep the monthly series (most of a big run's memory).
+    arm_costs : bool
+        Keep each arm's cost by month (``budget_cost``).
+    populate : bool
+        Map the big arrays in at once (False: the caller maps them in, see
+        :func:`sirisk._memory.mapped_in_background`).
+    """
+
+    def __init__(self, portfolio: Portfolio, n_draws: int, *, monthly: bool = True, arm_costs: bool = False,
+                 populate: bool = True):
+        self.portfolio = portfolio
+        deals = portfolio.deals
+        self.T = max(d.programme.horizon_months for d in deals)
+        self.holders = tuple(deals[0].budget.holders)
+        self.outcomes = sorted({o.name for d in deals for o in d.contract.outcomes})
+        sizes = {"draw": n_draws, "programme": len(deals), "month": self.T, "holder": len(self.holders),
+                 "arm": len(ARM_NAMES), "outcome": len(self.outcomes)}
+        self.variables = [v for v in VARIABLES.values()
+                          if (monthly or "month" not in v.dims) and (arm_costs or v.name != "budget_cost")]
+        self.out = {}
+        self.big = []
+        for v in self.variables:
+            shape = tuple(sizes[d] for d in v.dims)
+            if "month" in v.dims:  # float32, mapped in at once or in the background
+                if v.name == "budget_cost":
+                    a = _memory.full(shape, np.nan, dtype=v.dtype)  # arms not simulated stay NaN
+                else:
+                    a = _memory.zeros(shape, dtype=v.dtype, populate=populate)
+                    self.big.append(a)
+            elif "arm" in v.dims:
+                a = np.full(shape, np.nan, dtype=v.dtype)
+            else:
+                a = np.zeros(shape, dtype=v.dtype)
+            self.out[v.name] = a
+        self.irr_rate, self.irr_reason = np.empty(n_draws), np.empty(n_draws, dtype=np.int64)
+
+    def add(self, lo: int, hi: int, k: int, deal: Deal, flows: DealFlows) -> None:
+        """Store programme ``k``'s flows for rows ``lo:hi``."""
+        Tp = deal.programme.horizon_months
+        slots = [ARM_NAMES.index(a) for a in flows.arms]
+        for v in self.variables:
+            a = self.out[v.name]
+            value = getattr(flows, v.name)
+            if v.name == "budget_cost":
+                if value is not None:
+                    a[lo:hi, k, :Tp][..., slots] = value.transpose(0, 2, 3, 1)
+            elif v.name == "budget_cost_pv":
+                a[lo:hi, k][..., slots] = value
+            elif v.name == "outcome_rate":
+                for a_idx, arm in enumerate(flows.arms):
+                    for o_idx, o in enumerate(flows.outcomes):
+                        a[lo:hi, k, ARM_NAMES.index(arm), self.outcomes.index(o)] = value[:, a_idx, o_idx]
+            elif "month" in v.dims:
+                a[lo:hi, k, :Tp] = value
+            else:
+                a[lo:hi, k] = value
+
+    def add_portfolio(self, lo: int, hi: int, deals: Sequence[Deal], flows: Sequence[DealFlows]) -> None:
+        """The portfolio's IRR for rows ``lo:hi``: that of the investor cash flows summed over the deals."""
+        summed = np.zeros((hi - lo, self.T))
+        for deal, f in zip(deals, flows):
+            summed[:, :deal.programme.horizon_months] += f.investor_cash_flow
+        irr_all(summed, self.irr_rate[lo:hi], self.irr_reason[lo:hi])
+
+    def dataset(self, draw_ids: np.ndarray, attrs: Mapping, inputs: Mapping[str, np.ndarray] | None = None,
+                sampling_method: str | None = None) -> xr.Dataset:
+        portfolio, deals = self.portfolio, self.portfolio.deals
+        data = {v.name: (v.dims, self.out[v.name], {"units": v.units, "description": v.description})
+                for v in self.variables}
+        ds = xr.Dataset(data, coords={
+            "draw": np.asarray(draw_ids), "programme": [d.name for d in deals], "month": np.arange(self.T),
+            "holder": list(self.holders), "arm": list(ARM_NAMES), "outcome": self.outcomes,
+        })
+        if inputs:
+            names = list(inputs)
+            ds["input_value"] = (("draw", "input"), np.stack([inputs[n] for n in names], axis=1),
+                                 {"description": "sampled uncertain inputs (programme/path; shocks by name)"})
+            ds = ds.assign_coords(input=names)
+            if sampling_method:
+                ds.attrs["sampling_method"] = sampling_method
+        ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals],
+                               {"units": "DKK"})
+        ds["investment"] = ("programme", [d.investor.commitment_dkk for d in deals], {"units": "DKK"})
+        totals = {"portfolio_guarantee_draw": ds.guarantee_draw.sum("programme"),
+                  "portfolio_municipal_net_pv": ds.municipal_net_pv.sum("programme")}
+        irr = np.where(self.irr_reason == 1, -1.0, (1 + self.irr_rate) ** 12 - 1)
+        for name, v in PORTFOLIO_VARIABLES.items():
+            values = totals[name].values if name in totals else irr
+            ds[name] = (v.dims, values, {"units": v.units, "description": v.description})
+        ds["month"].attrs.update(units="month", long_name="months since the start of intake")
+        ds.attrs.update({
+            "portfolio": portfolio.name,
+            "investment_limit_dkk": portfolio.investment_limit_dkk,
+            "guarantee_exposure_dkk": float(sum(0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals)),
+            **dict(attrs),
+            "sign_convention": "savings and receipts positive; investor cash flows negative when capital is drawn",
+            "results_schema": SCHEMA_VERSION,
+        })
+        return ds
+
+
+def settle_batches(portfolio: Portfolio, records: Sequence[DealRecords], writer: ResultsWriter, *,
+                   batch_size: int = DEFAULT_BATCH, progress=None, seconds: dict | None = None,
+                   offset: int = 0) -> None:
+    """Settle every deal on its records batch by batch, into ``writer`` rows ``offset:``."""
+    n = records[0].n_draws
+    for lo in range(0, n, batch_size):
+        hi = min(n, lo + batch_size)
+        settle_rows(portfolio, [r.rows(lo, hi) for r in records], writer, offset + lo, seconds)
+        if progress is not None:
+            progress(hi - lo)
+
+
+def settle_rows(portfolio: Portfolio, records: Sequence[DealRecords], writer: ResultsWriter, lo: int,
+                seconds: dict | None = None) -> None:
+    """Settle one batch of rows (all deals) into ``writer`` rows ``lo:``."""
+    start = time.perf_counter()
+    hi = lo + records[0].n_draws
+    flows = [deal_flows(deal, r) for deal, r in zip(portfolio.deals, records)]
+    for k, (deal, f) in enumerate(zip(portfolio.deals, flows)):
+        writer.add(lo, hi, k, deal, f)
+    writer.add_portfolio(lo, hi, portfolio.deals, flows)
+    if seconds is not None:
+        seconds["money"] = seconds.get("money", 0.0) + time.perf_counter() - start
+
+
+def _check_batch(batch_size) -> int:
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise SpecError(f"batch_size is {batch_size!r}; must be a positive whole number")
+    return int(batch_size)
+
+
+def _measured_records(portfolio: Portfolio, measured) -> list[DealRecords]:
+    if isinstance(measured, Measured):
+        measured = [measured]
+    if isinstance(measured, Mapping):
+        measured = list(measured.values())
+    measured = list(measured)
+    for m in measured:
+        if not isinstance(m, Measured):
+            raise SpecError(f"settle: measured results are {type(m).__name__}; give sirisk.Measured objects")
+    by_name = {m.programme: m for m in measured}
+    if len(by_name) != len(measured):
+        raise SpecError("settle: two measured results name the same programme; give one per programme")
+    names = [d.name for d in portfolio.deals]
+    for name in by_name:
+        if name not in names:
+            raise SpecError(f"settle: measured programme is {name!r}; must be a programme of the portfolio "
+                            f"{tuple(names)}")
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise SpecError(f"settle: programme {missing[0]!r} has no measured results; give one Measured per "
+                        "programme, or settle a portfolio of the measured programmes")
+    return [by_name[d.name].records(d) for d in portfolio.deals]
+
+
+def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BATCH, monthly: bool = True,
+           progress=None) -> xr.Dataset:
+    """Apply budgets, contracts, capital stacks and guarantees to simulated or measured results.
+
+    Parameters
+    ----------
+    portfolio : Portfolio or Deal
+        Its deals must be the simulated ones in everything but design
+        terms: contract (prices, payments, thresholds, caps, gain shares,
+        fees, lags, outcome definitions), investor terms (floors, return
+        cap, hurdle, maturity), guarantee (cap, surplus share) and
+        programme costs. A changed programme or budget is refused, naming
+        the field. It may hold a subset of the simulated deals.
+    results : Simulation, Measured, or a sequence of Measured
+        A :func:`sirisk.simulate_portfolio` result, or what a contract that
+        has run measured (one :class:`sirisk.Measured` per programme).
+    batch_size : int
+        Draws settled at once (bounds the working memory).
+    monthly : bool
+        Keep the monthly series (``False``: per-draw results only, a
+        fraction of the memory).
+    progress : callable, optional
+        Called with the number of draws settled after each batch.
+
+    Returns
+    -------
+    xarray.Dataset
+        The results schema (:mod:`sirisk.analysis.schema`): monthly series
+        ``(draw, programme, month[, holder])`` in nominal DKK, present
+        values and metrics ``(draw, programme)``, portfolio totals
+        ``(draw)``; seed, versions and the inputs of the simulation.
+        Settling a simulation of :func:`sirisk.evaluate`'s draws gives its
+        results bit for bit.
+
+    Examples
+    --------
+    >>> import dataclasses, sirisk as sr
+    >>> from sirisk.scenarios import load
+    >>> portfolio, uncertainty, _ = load("dsi2021")
+    >>> sim = sr.simulate_portfolio(portfolio, draws=50, rng=1, uncertainty=uncertainty)
+    >>> holbaek = portfolio.deals[0]
+    >>> cheaper = dataclasses.replace(holbaek.contract, mechanisms=[
+    ...     dataclasses.replace(holbaek.contract.mechanisms[0], payment_dkk=3e6)])
+    >>> a = sr.settle(holbaek, sim)
+    >>> b = sr.settle(dataclasses.replace(holbaek, contract=cheaper), sim)   # same paths, other price
+    >>> bool((b.outcome_payments_pv <= a.outcome_payments_pv).all())
+    True
+    """
+    portfolio = as_portfolio(portfolio)
+    batch_size = _check_batch(batch_size)
+    if progress is not None and not callable(progress):
+        raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
+    if isinstance(results, Simulation):
+        records = results.records_for(portfolio)
+        writer = ResultsWriter(portfolio, results.n_draws, monthly=monthly, arm_costs=results.monthly_arm_budgets)
+        settle_batches(portfolio, records, writer, batch_size=batch_size, progress=progress)
+        return writer.dataset(results.draw, results.attrs, results.inputs, results.sampling_method)
+    if isinstance(results, (Measured, Sequence, Mapping)) and not isinstance(results, (str, bytes)):
+        records = _measured_records(portfolio, results)
+        writer = ResultsWriter(portfolio, 1, monthly=monthly, arm_costs=False)
+        settle_batches(portfolio, records, writer, batch_size=1, progress=progress)
+        ds = writer.dataset(np.arange(1), {"settled_on": "measured results"})
+        return ds
+    raise SpecError(f"settle: results are {type(results).__name__}; give a sirisk.Simulation "
+                    "(simulate_portfolio) or sirisk.Measured results")
