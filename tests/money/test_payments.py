@@ -200,3 +200,32 @@ def test_threshold_and_fee_scales_are_linear():
     contract = sr.Contract([JOB, SELF], [m, sr.FixedFee(1_000)])
     pay = contract_payments(contract, P, arms, {}, scales={0: np.array([1.5]), 1: np.array([2.0])})[0]
     assert pay[3] == 150_000 and pay[0] == 8_000 and pay.sum() == 158_000
+
+
+def _programme_costs_by_hand(entry, per_enrolment, per_month, service_months, fixed, fixed_months, T):
+    """The costs of each month counted person by person: enrolment fee, months in service, fixed costs."""
+    out = np.zeros((len(entry), T))
+    for d, people in enumerate(entry):
+        for t in range(T):
+            out[d, t] = fixed if t < fixed_months else 0.0
+            for e in people:
+                if e < 0:
+                    continue
+                out[d, t] += per_enrolment * (t == e) + per_month * (e <= t < e + service_months)
+    return out
+
+
+@given(entry=st.lists(st.lists(st.integers(-1, 14), min_size=0, max_size=6), min_size=1, max_size=4),
+       per_enrolment=st.floats(0, 1e4), per_month=st.floats(0, 1e4), service=st.integers(1, 20),
+       fixed=st.floats(0, 1e5), fixed_months=st.integers(0, 20))
+def test_programme_costs_count_enrolments_months_in_service_and_fixed_costs(entry, per_enrolment, per_month,
+                                                                             service, fixed, fixed_months):
+    from sirisk.money.kernels import programme_costs
+    T, N = 15, max(1, max(len(p) for p in entry))
+    months = np.full((len(entry), N), -1, dtype=np.int16)
+    for d, people in enumerate(entry):
+        months[d, :len(people)] = people
+    out = np.empty((len(entry), T))
+    programme_costs(months, per_enrolment, per_month, service, fixed, fixed_months, out)
+    expected = _programme_costs_by_hand(months, per_enrolment, per_month, service, fixed, fixed_months, T)
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-6)

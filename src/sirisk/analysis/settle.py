@@ -146,11 +146,13 @@ def settle_batches(portfolio: Portfolio, records: Sequence[DealRecords], writer:
                    offset: int = 0) -> None:
     """Settle every deal on its records batch by batch, into ``writer`` rows ``offset:``."""
     n = records[0].n_draws
-    for lo in range(0, n, batch_size):
-        hi = min(n, lo + batch_size)
-        settle_rows(portfolio, [r.rows(lo, hi) for r in records], writer, offset + lo, seconds)
-        if progress is not None:
-            progress(hi - lo)
+    # Every batch allocates and frees the same working arrays: keep their pages in the process.
+    with _memory.keep_freed_memory():
+        for lo in range(0, n, batch_size):
+            hi = min(n, lo + batch_size)
+            settle_rows(portfolio, [r.rows(lo, hi) for r in records], writer, offset + lo, seconds)
+            if progress is not None:
+                progress(hi - lo)
 
 
 def settle_rows(portfolio: Portfolio, records: Sequence[DealRecords], writer: ResultsWriter, lo: int,
@@ -250,8 +252,11 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
     if isinstance(results, Simulation):
         records = results.records_for(portfolio)
-        writer = ResultsWriter(portfolio, results.n_draws, monthly=monthly, arm_costs=results.monthly_arm_budgets)
-        settle_batches(portfolio, records, writer, batch_size=batch_size, progress=progress)
+        writer = ResultsWriter(portfolio, results.n_draws, monthly=monthly, arm_costs=results.monthly_arm_budgets,
+                               populate=False)
+        # The monthly series are mapped in on the other core while the first batches are settled.
+        with _memory.mapped_in_background(writer.big, writes_meanwhile=True):
+            settle_batches(portfolio, records, writer, batch_size=batch_size, progress=progress)
         return writer.dataset(results.draw, results.attrs, results.inputs, results.sampling_method)
     if isinstance(results, (Measured, Sequence, Mapping)) and not isinstance(results, (str, bytes)):
         records = _measured_records(portfolio, results)
