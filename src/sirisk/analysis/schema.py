@@ -82,6 +82,7 @@ _TABLE = (
     Variable("investor_npv", _DRAW, "DKK", "investor's NPV at the hurdle rate"),
     Variable("investor_loss", _DRAW, "", "investor got back less than the principal", np.bool_),
     Variable("guarantee_draw", _DRAW, "DKK", "amount drawn on the guarantee"),
+    Variable("guarantee_drawn", _DRAW, "", "the guarantee was drawn (any amount)", np.bool_),
     Variable("guarantee_full_cap", _DRAW, "", "the whole guarantee cap was drawn", np.bool_),
     Variable("guarantor_surplus", _DRAW, "DKK", "guarantor's share of the investor's surplus"),
     Variable("outcome_rate", ("draw", "programme", "arm", "outcome"), "1",

@@ -9,6 +9,15 @@ The standard errors tell whether the number of draws was enough:
 * CVaR (expected shortfall) of the worst share ``alpha``:
   ``sqrt((s_tail^2 + (1 - alpha) (CVaR - VaR)^2) / (n alpha))``, the usual
   asymptotic formula, with ``s_tail`` the standard deviation in the tail.
+
+The difference of one statistic between two designs settled on the same
+draws (common random numbers) has a *paired* error, :func:`paired_difference`:
+for a mean or a probability the standard error of the per-draw differences;
+for a quantile ``sqrt(se_a^2 + se_b^2 - 2 rho se_a se_b)`` with ``rho`` the
+correlation of the indicators ``x_a <= q_a`` and ``x_b <= q_b`` (the
+Bahadur representation of a quantile as a mean of indicators). Where the
+designs move together, it is far smaller than the unpaired
+``sqrt(se_a^2 + se_b^2)``, which is also returned.
 """
 
 from __future__ import annotations
@@ -16,7 +25,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-__all__ = ["mean", "probability", "quantile", "value_at_risk", "expected_shortfall", "risk_summary"]
+__all__ = ["mean", "probability", "quantile", "value_at_risk", "expected_shortfall", "risk_summary",
+           "paired_difference"]
 
 
 def _finite(x) -> np.ndarray:
@@ -88,6 +98,41 @@ def expected_shortfall(loss, alpha: float) -> tuple[float, float]:
     s_tail = float(tail.std(ddof=1)) if k > 1 else 0.0
     se = np.sqrt((s_tail ** 2 + (1 - alpha) * (es - var) ** 2) / (n * alpha))
     return es, float(se)
+
+
+def paired_difference(a, b, kind: str, q: float | None = None) -> tuple[float, float, float]:
+    """``stat(b) - stat(a)`` on paired draws, its paired standard error, and the unpaired one.
+
+    ``kind`` is ``"mean"``, ``"probability"`` or ``"quantile"`` (level ``q``;
+    the median is ``q = 0.5``). Draws where either value is NaN are left
+    out of both.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=10_000)
+    >>> diff, paired, unpaired = paired_difference(x, x + 0.1, "mean")
+    >>> round(diff, 6), bool(paired < 1e-12), bool(unpaired > 0.01)
+    (0.1, True, True)
+    """
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    n = len(a)
+    if n < 2:
+        return np.nan, np.nan, np.nan
+    if kind in ("mean", "probability"):
+        est_a, se_a = mean(a)
+        est_b, se_b = mean(b)
+        return est_b - est_a, float(np.std(b - a, ddof=1) / np.sqrt(n)), float(np.hypot(se_a, se_b))
+    if kind != "quantile" or q is None or not 0 < q < 1:
+        raise ValueError(f"kind is {kind!r} (q {q!r}); must be 'mean', 'probability' or 'quantile' with q in (0, 1)")
+    (qa, se_a), (qb, se_b) = quantile(a, q), quantile(b, q)
+    ia, ib = (a <= qa).astype(float), (b <= qb).astype(float)
+    sa, sb = ia.std(), ib.std()
+    rho = float(((ia - ia.mean()) * (ib - ib.mean())).mean() / (sa * sb)) if sa > 0 and sb > 0 else 0.0
+    paired = np.sqrt(max(se_a ** 2 + se_b ** 2 - 2 * rho * se_a * se_b, 0.0))
+    return qb - qa, float(paired), float(np.hypot(se_a, se_b))
 
 
 def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:

@@ -206,6 +206,10 @@ class DealFlows:
         return self.investor_receipts < self.investor_principal
 
     @cached_property
+    def guarantee_drawn(self) -> np.ndarray:
+        return self.guarantee_draw > 0
+
+    @cached_property
     def guarantee_full_cap(self) -> np.ndarray:
         cap = self.guarantee_cap
         return (self.guarantee_draw >= cap * (1 - 1e-12)) & (cap > 0)
