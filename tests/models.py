@@ -86,3 +86,25 @@ def rich_deal(programme=None, mechanisms=None, guarantee_cap=5e6, **investor):
         contract=contract, investor=sr.InvestorTerms(**terms),
         guarantee=sr.Guarantee(cap_dkk=guarantee_cap, surplus_share=0.1),
     )
+
+
+def fee_deal(lag_months=12, cost=100_000.0, fee=100_000.0, people=10, return_cap=None, effect=False,
+             fees=None, horizon_months=36):
+    """A deal whose money is known in closed form: everyone enrols in month 0, a fee per enrolment.
+
+    The investor pays ``cost`` per person in month 0 and receives ``fee`` per person ``lag_months``
+    later, whatever the paths: its IRR is (fee / cost)^(12 / lag) - 1 a year in every draw. With
+    ``effect``, the treated leave benefit at once and the counterfactual never does (hazard 1e-12 a
+    month, times 1e15 under the effect), so the municipality's saving is the same in every draw.
+    """
+    states = [sr.State("benefit", benefit=True), sr.State("work")]
+    effects = [sr.Effect("push", ["benefit->work"], hazard_ratio=1e15)] if effect else []
+    p = sr.Programme("fees", states=states, transitions=[sr.Transition("benefit", "work", (1e-12,))],
+                     cohort=sr.Cohort([people], [sr.Subgroup("all", 1.0, "benefit")]),
+                     horizon_months=horizon_months, effects=effects, measures=[sr.Sustained("enrolled", "benefit")])
+    budget = sr.Budget([sr.StateFlow("benefit", "municipality", 10_000.0)], discount_rate_per_year=0.0)
+    mechanisms = fees or [sr.FixedFee(fee, lag_months=lag_months)]
+    contract = sr.Contract([sr.Outcome("enrolled", "enrolled")], mechanisms)
+    investor = sr.InvestorTerms(commitment_dkk=people * cost, return_cap_per_year=return_cap,
+                                hurdle_rate_per_year=0.05)
+    return sr.Deal(p, budget, sr.ProgrammeCosts(per_enrolment_dkk=cost), contract, investor)

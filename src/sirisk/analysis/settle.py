@@ -109,8 +109,10 @@ class ResultsWriter:
         portfolio, deals = self.portfolio, self.portfolio.deals
         data = {v.name: (v.dims, self.out[v.name], {"units": v.units, "description": v.description})
                 for v in self.variables}
+        monthly = any("month" in v.dims for v in self.variables)
         ds = xr.Dataset(data, coords={
-            "draw": np.asarray(draw_ids), "programme": [d.name for d in deals], "month": np.arange(self.T),
+            "draw": np.asarray(draw_ids), "programme": [d.name for d in deals],
+            **({"month": np.arange(self.T)} if monthly else {}),
             "holder": list(self.holders), "arm": list(ARM_NAMES), "outcome": self.outcomes,
         })
         if inputs:
@@ -129,7 +131,8 @@ class ResultsWriter:
         for name, v in PORTFOLIO_VARIABLES.items():
             values = totals[name].values if name in totals else irr
             ds[name] = (v.dims, values, {"units": v.units, "description": v.description})
-        ds["month"].attrs.update(units="month", long_name="months since the start of intake")
+        if monthly:
+            ds["month"].attrs.update(units="month", long_name="months since the start of intake")
         ds.attrs.update({
             "portfolio": portfolio.name,
             "investment_limit_dkk": portfolio.investment_limit_dkk,

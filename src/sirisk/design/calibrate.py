@@ -14,10 +14,11 @@ reproducible and a root finder can bracket it. The method:
    the root with scipy's Brent method (``brentq``; whole-number terms by
    bisection) to the relative tolerance; without one, scan the interior
    for a bracket, and otherwise report the best value reachable. A target
-   is met when the achieved statistic is within a tenth of its Monte Carlo
-   error; a statistic that jumps over the target (a step function, as a
-   threshold's payments are) is reported as such, with the values on both
-   sides, never as converged.
+   is met when the final bracket is within the tolerance and the statistic
+   is continuous across it, or the achieved value is within a tenth of its
+   Monte Carlo error; a statistic that jumps over the target (a step
+   function, as a threshold's payments are) is reported as such, with the
+   values on both sides, never as converged.
 3. **Constraints** are checked at the solution. Where one fails, the terms
    that meet every constraint are found (each constraint's boundary by the
    same root finder, assuming it is monotone in the term), and the answer
@@ -218,11 +219,12 @@ def _fmt(x) -> str:
     return f"{x:.6g}"
 
 
-def _met(goal: Goal, estimate: float, se: float) -> bool:
+def _met(goal: Goal, estimate: float, se: float, within: float = 0.0) -> bool:
+    """A target within a tenth of its Monte Carlo error (or ``within``); a constraint that holds."""
     if not math.isfinite(estimate):
         return False
     if goal.is_target:
-        tol = max(_MET * (se if math.isfinite(se) else 0.0), 1e-12 * max(1.0, abs(goal.value)))
+        tol = max(_MET * (se if math.isfinite(se) else 0.0), within, 1e-12 * max(1.0, abs(goal.value)))
         return abs(estimate - goal.value) <= tol
     return goal.shortfall(estimate) <= 1e-12 * max(1.0, abs(goal.value))
 
@@ -291,8 +293,8 @@ def _interval_meeting(objective: _Objective, goal: Goal, term: _Term, tolerance:
     return (a if h(a) < 0 else b), hi
 
 
-def _solve_1d(objective: _Objective, tolerance: float) -> tuple[tuple, str, str]:
-    """(point, reason or "", method) for one term and one target, with any constraints."""
+def _solve_1d(objective: _Objective, tolerance: float) -> tuple[tuple, str, str, bool]:
+    """(point, reason or "", method, target met) for one term and one target, with any constraints."""
     (term,) = objective.terms
     target = next(g for g in objective.goals if g.is_target)
     constraints = [g for g in objective.goals if not g.is_target]
@@ -306,7 +308,7 @@ def _solve_1d(objective: _Objective, tolerance: float) -> tuple[tuple, str, str]
     if not (math.isfinite(f_lo) and math.isfinite(f_hi)):
         bad = lo if not math.isfinite(f_lo) else hi
         return (bad,), (f"{target.metric.text} {target.statistic} is undefined (NaN) at {name} = {_fmt(bad)}: "
-                        "no draw gives it a value there"), f"{name}: bounds"
+                        "no draw gives it a value there"), f"{name}: bounds", False
     bracket, method = None, f"{name}: "
     if f_lo == 0 or f_hi == 0 or (f_lo > 0) != (f_hi > 0):
         bracket = (lo, hi, f_lo, f_hi)
@@ -333,19 +335,25 @@ def _solve_1d(objective: _Objective, tolerance: float) -> tuple[tuple, str, str]
                       f"{_fmt(f_lo + target.value)} (at {_fmt(lo)}) to {_fmt(f_hi + target.value)} (at {_fmt(hi)}); "
                       f"the closest is {_fmt(f(best) + target.value)} at {name} = {_fmt(best)}")
             point, why = _constrained((best,), objective, constraints, tolerance)
-            return point, "; ".join(r for r in (reason, why) if r), method + f"{_SCAN} interior points scanned"
+            return (point, "; ".join(r for r in (reason, why) if r), method + f"{_SCAN} interior points scanned",
+                    False)
     a, b, fa, fb = bracket
     left, right = _bracket_root(f, a, b, fa, fb, term.integer, tolerance)
     method += f"{'integer bisection' if term.integer else 'Brent'} to a bracket of {_fmt(right - left)}"
     candidates = list(dict.fromkeys((left, right)))
     best = min(candidates, key=lambda x: abs(f(x)))
+    # Converged where the statistic is continuous: across the final bracket it changes no more than its
+    # average slope over the bracket it started from would let it (a jump changes far more).
+    change = abs(f(right) - f(left))
+    continuous = not term.integer and change <= 10 * abs(fb - fa) / (b - a) * (right - left)
+    met = _met(target, *objective([best])[target], within=change if continuous else 0.0)
     reason = ""
-    if not _met(target, *objective([best])[target]):
+    if not met:
         sides = ", ".join(f"{_fmt(f(x) + target.value)} at {name} = {_fmt(x)}" for x in candidates)
         reason = (f"{what} lies in a jump of the statistic: it is {sides}, and nothing between (a step "
-                  "function: outcomes are counted in whole people)")
+                  "function: outcomes are counted in whole people and paid by thresholds)")
     point, why = _constrained((best,), objective, constraints, tolerance)
-    return point, "; ".join(r for r in (reason, why) if r), method
+    return point, "; ".join(r for r in (reason, why) if r), method, met and not why
 
 
 def _constrained(point, objective: _Objective, constraints: list[Goal], tolerance: float):
@@ -380,7 +388,7 @@ def _constrained(point, objective: _Objective, constraints: list[Goal], toleranc
                      f"{target.metric.text} {target.statistic} = {_fmt(est)} at {name} = {_fmt(best)}")
 
 
-def _solve_nd(objective: _Objective, tolerance: float, max_calls: int) -> tuple[tuple, str, str]:
+def _solve_nd(objective: _Objective, tolerance: float, max_calls: int) -> tuple[tuple, str, str, set]:
     terms = objective.terms
     for t in terms:
         if t.integer:
@@ -409,14 +417,15 @@ def _solve_nd(objective: _Objective, tolerance: float, max_calls: int) -> tuple[
                                  diff_step=1e-2, xtol=tolerance, ftol=1e-12, gtol=1e-12, max_nfev=max_calls)
     point = objective.point(lo + (fit.x - 1.0) * span)
     at = objective(point)
-    missed = [g for g in objective.goals if not _met(g, *at[g])]
+    missed = [g for g in objective.goals
+              if not _met(g, *at[g], within=tolerance * max(abs(g.value), 1e-9))]
     method = f"least squares over {len(terms)} terms ({fit.nfev} steps: {fit.message.rstrip('.')})"
     reason = ""
     if missed:
         reason = ("the solver's best point within the bounds leaves "
                   + "; ".join(f"{g.text} at {_fmt(at[g][0])}" for g in missed)
                   + f" ({', '.join(f'{t.path.text} = {_fmt(v)}' for t, v in zip(terms, point))})")
-    return point, reason, method
+    return point, reason, method, set(missed)
 
 
 def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
@@ -467,7 +476,7 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
     programmes = [d.name for d in portfolio.deals]
     evaluator = DesignEvaluator(portfolio, simulation, [g.metric for g in targets + constraints],
                                 batch_size=batch_size or DEFAULT_BATCH, progress=progress)
-    point_of, reasons, methods, estimates = {}, [], [], {}
+    point_of, reasons, methods, estimates, missed = {}, [], [], {}, set()
     for block_terms, block_goals in _blocks(terms, targets + constraints, programmes):
         block_targets = [g for g in block_goals if g.is_target]
         if not block_terms:
@@ -478,9 +487,12 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
                             f"target on {block_terms[0].path.programme} or on the portfolio")
         objective = _Objective(portfolio, block_terms, block_goals, evaluator)
         if len(block_terms) == 1 and len(block_targets) == 1:
-            point, reason, method = _solve_1d(objective, float(tolerance))
+            point, reason, method, met = _solve_1d(objective, float(tolerance))
+            if not met:
+                missed.update(block_targets)
         else:
-            point, reason, method = _solve_nd(objective, float(tolerance), int(max_calls))
+            point, reason, method, block_missed = _solve_nd(objective, float(tolerance), int(max_calls))
+            missed.update(block_missed)
         for t, v in zip(block_terms, point):
             point_of[t.path.text] = v
         if reason:
@@ -492,7 +504,7 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
     rows = []
     for g in targets + constraints:
         est, se = estimates[g]
-        rows.append((g, est, se, _met(g, est, se)))
+        rows.append((g, est, se, g not in missed and (g.is_target or _met(g, est, se))))
     achieved = xr.Dataset(
         {"estimate": ("goal", [r[1] for r in rows]), "mc_se": ("goal", [r[2] for r in rows]),
          "wanted": ("goal", [r[0].value for r in rows]), "relation": ("goal", [r[0].relation for r in rows]),
