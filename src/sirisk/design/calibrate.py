@@ -58,7 +58,7 @@ from .evaluator import DesignEvaluator
 from .goals import Goal, parse_goals
 from .terms import TermPath, is_integer_term, parse_term, term_value, with_terms
 
-__all__ = ["calibrate", "Calibration"]
+__all__ = ["calibrate", "Calibration", "CalibrationSpec"]
 
 _MET = 0.1  # a target is met within this many Monte Carlo standard errors
 _SCAN = 8   # interior points tried when the bounds do not bracket a target
@@ -518,3 +518,44 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
         reasons.append("; ".join(f"{r[0].text} is {_fmt(r[1])}" for r in rows if not r[3]))
     return Calibration(final, values, achieved, feasible, "; ".join(reasons) if not feasible else "",
                        evaluator.calls, "; ".join(methods))
+
+
+@dataclass(frozen=True)
+class CalibrationSpec:
+    """What to calibrate, as a scenario file's ``[calibrate]`` table or the command line says it.
+
+    ``vary``, ``target`` and ``subject_to`` are those of :func:`calibrate`.
+
+    Examples
+    --------
+    >>> from sirisk.scenarios import load
+    >>> spec = CalibrationSpec(vary={"holbaek/contract.mechanisms[0].scale": (0.0, 8.0)},
+    ...                        target={"holbaek/investor_irr": ("mean", 0.05)})
+    >>> spec.check(load("dsi2021")[0]) is spec
+    True
+    """
+
+    vary: Mapping[str, tuple[float, float]]
+    target: Mapping[str, object]
+    subject_to: Mapping[str, object] = field(default_factory=dict)
+    tolerance: float = 1e-4
+    max_calls: int = 400
+
+    def check(self, portfolio) -> CalibrationSpec:
+        """Every path, bound, statistic and value checked against ``portfolio`` (one SpecError if not)."""
+        portfolio = as_portfolio(portfolio)
+        if isinstance(self.tolerance, bool) or not isinstance(self.tolerance, (int, float)) \
+                or not 0 < self.tolerance < 1:
+            raise SpecError(f"tolerance is {self.tolerance!r}; a relative tolerance must lie in (0, 1)")
+        if isinstance(self.max_calls, bool) or not isinstance(self.max_calls, int) or self.max_calls < 2:
+            raise SpecError(f"max_calls is {self.max_calls!r}; must be a whole number of at least 2")
+        _terms(self.vary, portfolio)
+        if not parse_goals(self.target, "target", portfolio):
+            raise SpecError("target is empty; give at least one {metric path: (statistic, value)}")
+        parse_goals(self.subject_to, "subject_to", portfolio)
+        return self
+
+    def run(self, portfolio, simulation, progress=None) -> Calibration:
+        return calibrate(portfolio, simulation, self.vary, self.target, self.subject_to, tolerance=self.tolerance,
+                         max_calls=self.max_calls, progress=progress)
+

@@ -69,8 +69,9 @@ def parse_goals(goals, kind: str, portfolio) -> list[Goal]:
     for path, spec in goals.items():
         where = f"{kind}[{path!r}]"
         metric = parse_metric(path, portfolio)
-        items = spec if isinstance(spec, list) else [spec]
-        for item in items:
+        # One goal, ("mean", 0.06), or several, [("mean", 0.06), ("median", 0.05)] (a file writes tuples as lists).
+        several = isinstance(spec, (list, tuple)) and bool(spec) and all(isinstance(i, (list, tuple)) for i in spec)
+        for item in (spec if several else [spec]):
             item = tuple(item) if isinstance(item, (tuple, list)) else (item,)
             if kind == "target":
                 if len(item) != 2:

@@ -1,5 +1,6 @@
-"""Files: scenario files (TOML). Results files are netCDF, written by ``xarray.Dataset.to_netcdf``."""
+"""Files: scenario files (TOML). Results files are netCDF, written by ``xarray.Dataset.to_netcdf``; simulations by
+:meth:`sirisk.Simulation.to_netcdf`."""
 
-from .scenario_file import dump, dumps, load, loads
+from .scenario_file import Scenario, dump, dumps, load, loads, read, reads
 
-__all__ = ["dump", "dumps", "load", "loads"]
+__all__ = ["Scenario", "dump", "dumps", "load", "loads", "read", "reads"]

@@ -1,6 +1,10 @@
 """Scenario files: a portfolio, its uncertainty and run settings as TOML.
 
-A file can say everything the Python API can. Tables map onto the spec
+A file can say everything the Python API can. ``[run]`` holds run settings,
+``[portfolio]`` and ``[uncertainty]`` the scenario, and an optional
+``[calibrate]`` table what ``sirisk calibrate`` solves (``vary``,
+``target``, ``subject_to``, ``tolerance``, ``max_calls``; see
+:func:`sirisk.calibrate`), which ``sirisk run`` ignores. Tables map onto the spec
 classes field by field (the field names are the keyword arguments of
 ``sirisk.Programme``, ``sirisk.Deal``, ...). Where several classes fit (person
 measures, payment mechanisms, distributions) a table names its class with
@@ -31,9 +35,11 @@ from .. import money as mo
 from .. import uncertainty as un
 from ..errors import SpecError
 
-__all__ = ["dumps", "loads", "dump", "load", "plain", "RUN_KEYS"]
+__all__ = ["dumps", "loads", "dump", "load", "plain", "read", "reads", "Scenario", "RUN_KEYS", "CALIBRATE_KEYS"]
 
 RUN_KEYS = {"draws": int, "seed": int, "batch_size": int, "threads": int}
+CALIBRATE_KEYS = ("vary", "target", "subject_to", "tolerance", "max_calls")
+SECTIONS = ("run", "portfolio", "uncertainty", "calibrate")
 
 _POLY = {cls.__name__: cls for cls in (
     m.Sustained, m.InStatesAt, m.MonthsIn, mo.RateCard, mo.Threshold, mo.GainShare, mo.FixedFee,
@@ -104,20 +110,32 @@ def plain(spec) -> dict:
     return _table(spec)
 
 
-def dumps(portfolio, uncertainty=None, run: dict | None = None) -> str:
-    """TOML text for a portfolio, its uncertainty and run settings."""
+def _calibrate_table(spec) -> dict:
+    out = {"vary": {k: list(v) for k, v in spec.vary.items()},
+           "target": {k: _plain(v) for k, v in spec.target.items()}}
+    if spec.subject_to:
+        out["subject_to"] = {k: _plain(v) for k, v in spec.subject_to.items()}
+    out["tolerance"] = spec.tolerance
+    out["max_calls"] = spec.max_calls
+    return out
+
+
+def dumps(portfolio, uncertainty=None, run: dict | None = None, calibrate=None) -> str:
+    """TOML text for a portfolio, its uncertainty, run settings and (optionally) a calibration spec."""
     doc = {}
     if run:
         doc["run"] = dict(run)
     doc["portfolio"] = _table(portfolio)
     if uncertainty is not None:
         doc["uncertainty"] = _table(uncertainty)
+    if calibrate is not None:
+        doc["calibrate"] = _calibrate_table(calibrate)
     return tomli_w.dumps(doc)
 
 
-def dump(path, portfolio, uncertainty=None, run: dict | None = None) -> None:
+def dump(path, portfolio, uncertainty=None, run: dict | None = None, calibrate=None) -> None:
     """Write a scenario file."""
-    Path(path).write_text(dumps(portfolio, uncertainty, run), encoding="utf-8")
+    Path(path).write_text(dumps(portfolio, uncertainty, run, calibrate), encoding="utf-8")
 
 
 # -- reading --------------------------------------------------------------------
@@ -175,15 +193,50 @@ def _build(cls, table, where: str):
         _fail(where, f"{cls.__name__}: {err}")
 
 
-def loads(text: str, source: str = "<text>"):
-    """``(portfolio, uncertainty or None, run settings)`` from TOML text; errors name ``source`` and the key path."""
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """What a scenario file holds: the portfolio, its uncertainty, run settings, and what to calibrate."""
+
+    portfolio: mo.Portfolio
+    uncertainty: un.Uncertainty | None
+    run: dict
+    calibrate: object | None = None  # a sirisk.design.calibrate.CalibrationSpec
+
+
+def _calibrate_spec(table, portfolio, source):
+    from ..design.calibrate import CalibrationSpec
+
+    where = f"{source}: calibrate"
+    if not isinstance(table, dict):
+        raise SpecError(f"{where}: must be a table with {', '.join(CALIBRATE_KEYS)}")
+    for key in table:
+        if key not in CALIBRATE_KEYS:
+            raise SpecError(f"{where}.{key}: unknown key; calibrate takes {', '.join(CALIBRATE_KEYS)}")
+    for key in ("vary", "target"):
+        if key not in table:
+            raise SpecError(f"{where}: missing key {key!r}; calibrate needs vary and target")
+    for key in ("vary", "target", "subject_to"):
+        if key in table and not isinstance(table[key], dict):
+            raise SpecError(f"{where}.{key}: value is {table[key]!r}; must be a table of paths")
+    spec = CalibrationSpec(vary={k: tuple(v) if isinstance(v, list) else v for k, v in table["vary"].items()},
+                           target=table["target"], subject_to=table.get("subject_to", {}),
+                           tolerance=table.get("tolerance", 1e-4), max_calls=table.get("max_calls", 400))
+    try:
+        return spec.check(portfolio)
+    except SpecError as err:
+        raise SpecError(f"{where}: {err}") from None
+
+
+def reads(text: str, source: str = "<text>") -> Scenario:
+    """A :class:`Scenario` from TOML text; errors name ``source`` and the key path."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"{source}: not valid TOML: {err}") from None
     for key in doc:
-        if key not in ("run", "portfolio", "uncertainty"):
-            raise SpecError(f"{source}: {key}: unknown section; a scenario file has run, portfolio and uncertainty")
+        if key not in SECTIONS:
+            raise SpecError(f"{source}: {key}: unknown section; a scenario file has {', '.join(SECTIONS[:-1])} "
+                            f"and {SECTIONS[-1]}")
     if "portfolio" not in doc:
         raise SpecError(f"{source}: portfolio: missing section; a scenario file needs a portfolio")
     run = doc.get("run", {})
@@ -198,14 +251,27 @@ def loads(text: str, source: str = "<text>"):
         uncertainty = _build(un.Uncertainty, doc["uncertainty"], "uncertainty") if "uncertainty" in doc else None
     except _FileError as err:
         raise SpecError(f"{source}: {err}") from None
-    return portfolio, uncertainty, run
+    calibrate = _calibrate_spec(doc["calibrate"], portfolio, source) if "calibrate" in doc else None
+    return Scenario(portfolio, uncertainty, run, calibrate)
 
 
-def load(path):
-    """Read a scenario file: ``(portfolio, uncertainty or None, run settings)``."""
+def loads(text: str, source: str = "<text>"):
+    """``(portfolio, uncertainty or None, run settings)`` from TOML text; errors name ``source`` and the key path."""
+    s = reads(text, source)
+    return s.portfolio, s.uncertainty, s.run
+
+
+def read(path) -> Scenario:
+    """Read a scenario file, ``[calibrate]`` table included."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise SpecError(f"{path}: cannot read the file: {err.strerror}") from None
-    return loads(text, source=str(path))
+    return reads(text, source=str(path))
+
+
+def load(path):
+    """Read a scenario file: ``(portfolio, uncertainty or None, run settings)``."""
+    s = read(path)
+    return s.portfolio, s.uncertainty, s.run
