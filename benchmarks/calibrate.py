@@ -6,12 +6,14 @@ In one process, after JIT warm-up, at 100,000 draws:
 2. ``simulate_portfolio`` (the engine stage alone) and the memory its ``Simulation`` holds;
 3. ``settle`` of that simulation, with the monthly series and per-draw results only;
 4. ``calibrate``: one price per programme (``contract.mechanisms[0].scale``) so that each investor's
-   mean IRR is 6 % a year, to a relative tolerance of 1e-4.
+   mean IRR is 5 % a year (its hurdle rate), to a relative tolerance of 1e-4.
 
 Prints one JSON object: the seconds, the ratios the design issue sets targets for (a calibration from
 scratch, simulate + calibrate, at most 1.5x one evaluate; a settle at most 0.15x the engine's time; a
 simulation of 100,000 draws at most 1 GB), and the settle calls used. The machines are noisy: compare
-ratios measured in one run, not seconds across runs.
+ratios measured in one run, not seconds across runs. A settle allocates its 0.86 GB of monthly series
+afresh each time, and on a VM whose host reclaims freed memory the first touch of it is slow: the best
+of three settles is the estimate of what settling costs, the first is printed too.
 
 Usage::
 
@@ -44,7 +46,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--draws", type=int, default=None)
-    ap.add_argument("--target-irr", type=float, default=0.06)
+    ap.add_argument("--target-irr", type=float, default=0.05)
     args = ap.parse_args(argv)
     draws = args.draws or (2_000 if args.quick else 100_000)
     portfolio, uncertainty, _ = load("dsi2021")
@@ -64,12 +66,13 @@ def main(argv=None):
     gc.collect()
     simulation, simulate_s = _timed(sr.simulate_portfolio, portfolio, draws=draws, rng=2021,
                                     uncertainty=uncertainty, batch_size=5000)
-    settled, settle_s = _timed(sr.settle, portfolio, simulation)
-    del settled
-    gc.collect()
-    settled, settle_again_s = _timed(sr.settle, portfolio, simulation)  # memory of the first one reused
-    del settled
-    gc.collect()
+    settles = []
+    for _ in range(3):
+        settled, seconds = _timed(sr.settle, portfolio, simulation)
+        settles.append(seconds)
+        del settled
+        gc.collect()
+    settle_s, settle_best_s = settles[0], min(settles)
     per_draw, settle_per_draw_s = _timed(sr.settle, portfolio, simulation, monthly=False)
     del per_draw
     calibration, calibrate_s = _timed(sr.calibrate, portfolio, simulation, vary=vary, target=target,
@@ -82,8 +85,8 @@ def main(argv=None):
         "evaluate_money_s": round(timings["money"], 2),
         "simulate_portfolio_s": round(simulate_s, 2),
         "simulation_mb": round(simulation.nbytes / 1e6, 1),
-        "settle_s": round(settle_s, 2),
-        "settle_second_s": round(settle_again_s, 2),
+        "settle_first_s": round(settle_s, 2),
+        "settle_best_of_3_s": round(settle_best_s, 2),
         "settle_per_draw_only_s": round(settle_per_draw_s, 2),
         "calibrate_s": round(calibrate_s, 2),
         "calibrate_settle_calls": calibration.calls,
@@ -93,7 +96,7 @@ def main(argv=None):
                               zip(calibration.achieved.goal.values, calibration.achieved.estimate.values)},
         "ratio_simulate_and_calibrate_over_evaluate": round((simulate_s + calibrate_s) / evaluate_s, 3),
         "ratio_calibrate_over_evaluate": round(calibrate_s / evaluate_s, 3),
-        "ratio_settle_over_engine": round(min(settle_s, settle_again_s) / engine_s, 3),
+        "ratio_settle_over_engine": round(settle_best_s / engine_s, 3),
         "ratio_settle_first_over_engine": round(settle_s / engine_s, 3),
         "ratio_settle_per_draw_over_engine": round(settle_per_draw_s / engine_s, 3),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -78,7 +78,7 @@ def full(shape, fill_value, dtype=np.float64) -> np.ndarray:
     return out
 
 
-def _map_in(a: np.ndarray, libc, writes_meanwhile: bool) -> None:
+def _map_in(a: np.ndarray, libc) -> None:
     """Map in the pages of a C-contiguous array; the GIL is released while the kernel works."""
     if a.nbytes == 0:
         return
@@ -86,26 +86,21 @@ def _map_in(a: np.ndarray, libc, writes_meanwhile: bool) -> None:
         address = ctypes.c_void_p(a.ctypes.data)
         if libc.madvise(address, ctypes.c_size_t(a.nbytes), _MADV_POPULATE_WRITE) == 0:  # ctypes drops the GIL
             return
-    if writes_meanwhile:
-        return  # the pages fault in as they are written; writing zeros now could overwrite what was written
     # An older kernel, or memory not page-aligned: write one byte of every page (numpy drops the GIL too).
     # The arrays are zeros, so writing zeros changes nothing.
     a.reshape(-1).view(np.uint8)[::mmap.PAGESIZE] = 0
 
 
 @contextlib.contextmanager
-def mapped_in_background(arrays, *, writes_meanwhile: bool = False):
+def mapped_in_background(arrays):
     """Map in the memory of ``arrays`` (from :func:`zeros` with ``populate=False``) in another thread.
 
     The block runs meanwhile, on its own core; on leaving, the thread is
     waited for. Use it to overlap work that needs no arrays of its own
     with mapping in the results: in :func:`sirisk.evaluate`, sampling the
-    inputs while the results are mapped in. The arrays must be zeros:
-    where the OS cannot map pages in on request, a byte of every page is
-    written with 0, so do not write the arrays inside the block unless
-    ``writes_meanwhile`` is set (then only the kernel's own mapping, which
-    never changes a page's contents, is used, and pages it cannot map fault
-    in as they are written).
+    inputs (0.26 s) while 960 MB are mapped in (0.5 s). Do not write the
+    arrays inside the block. The arrays must be zeros: where the OS cannot
+    map pages in on request, a byte of every page is written with 0.
 
     Examples
     --------
@@ -120,7 +115,7 @@ def mapped_in_background(arrays, *, writes_meanwhile: bool = False):
     def run():
         for a in arrays:
             try:
-                _map_in(a, libc, writes_meanwhile)
+                _map_in(a, libc)
             except Exception:  # pragma: no cover - nothing is lost: the pages fault in when first written
                 pass
 

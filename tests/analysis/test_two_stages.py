@@ -135,3 +135,21 @@ def test_a_simulation_holds_what_it_says(simulation):
     # Treated and counterfactual arms hold the same people: one array, not two.
     r = simulation.deals["holbaek"]
     assert r.arms["treated"].entry_month is r.arms["counterfactual"].entry_month
+
+
+def test_what_depends_on_the_simulation_alone_is_written_once_and_shared_read_only(dsi):
+    portfolio, uncertainty = dsi
+    simulation = sr.simulate_portfolio(portfolio, draws=50, rng=2, uncertainty=uncertainty)
+    first, second = sr.settle(portfolio, simulation), sr.settle(portfolio, simulation)
+    xr.testing.assert_identical(first, second)
+    assert np.shares_memory(first.budget_effect.values, second.budget_effect.values)
+    assert not first.budget_effect.values.flags.writeable and not first.programme_cost.values.flags.writeable
+    assert first.outcome_payment.values.flags.writeable  # design-dependent series are each settle's own
+    # Other cost terms: other programme costs, not the shared ones.
+    cheaper = sr.with_terms(portfolio, {"holbaek/costs.per_participant_month_dkk": 1_000.0})
+    third = sr.settle(cheaper, simulation)
+    assert not np.shares_memory(third.programme_cost.values, first.programme_cost.values)
+    assert float(third.programme_cost.sel(programme="holbaek").sum()) < float(first.programme_cost.sel(programme="holbaek").sum())
+    evaluated = sr.evaluate(portfolio, draws=50, rng=2, uncertainty=uncertainty)
+    xr.testing.assert_identical(evaluated, first)
+    assert evaluated.budget_effect.values.flags.writeable

@@ -46,10 +46,13 @@ class ResultsWriter:
     populate : bool
         Map the big arrays in at once (False: the caller maps them in, see
         :func:`sirisk._memory.mapped_in_background`).
+    filled : mapping of variable name to array, optional
+        Variables already known (shared with other results): neither
+        allocated nor written.
     """
 
     def __init__(self, portfolio: Portfolio, n_draws: int, *, monthly: bool = True, arm_costs: bool = False,
-                 populate: bool = True):
+                 populate: bool = True, filled: Mapping[str, np.ndarray] | None = None):
         self.portfolio = portfolio
         deals = portfolio.deals
         self.T = max(d.programme.horizon_months for d in deals)
@@ -61,9 +64,12 @@ class ResultsWriter:
                           if (monthly or "month" not in v.dims) and (arm_costs or v.name != "budget_cost")]
         self.out = {}
         self.big = []
+        self.filled = set(filled or {})
         for v in self.variables:
             shape = tuple(sizes[d] for d in v.dims)
-            if "month" in v.dims:  # float32, mapped in at once or in the background
+            if v.name in self.filled:
+                a = filled[v.name]
+            elif "month" in v.dims:  # float32, mapped in at once or in the background
                 if v.name == "budget_cost":
                     a = _memory.full(shape, np.nan, dtype=v.dtype)  # arms not simulated stay NaN
                 else:
@@ -81,6 +87,8 @@ class ResultsWriter:
         Tp = deal.programme.horizon_months
         slots = [ARM_NAMES.index(a) for a in flows.arms]
         for v in self.variables:
+            if v.name in self.filled:
+                continue
             a = self.out[v.name]
             value = getattr(flows, v.name)
             if v.name == "budget_cost":
@@ -171,6 +179,14 @@ def settle_rows(portfolio: Portfolio, records: Sequence[DealRecords], writer: Re
         seconds["money"] = seconds.get("money", 0.0) + time.perf_counter() - start
 
 
+def _shared_keys(portfolio: Portfolio) -> dict[str, tuple]:
+    """The monthly results that depend on the simulation alone, keyed by what else they depend on."""
+    names = tuple(d.name for d in portfolio.deals)
+    T = max(d.programme.horizon_months for d in portfolio.deals)
+    return {"budget_effect": ("budget_effect", names, T),
+            "programme_cost": ("programme_cost", names, T, tuple(d.costs for d in portfolio.deals))}
+
+
 def _check_batch(batch_size) -> int:
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
         raise SpecError(f"batch_size is {batch_size!r}; must be a positive whole number")
@@ -255,11 +271,15 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
     if isinstance(results, Simulation):
         records = results.records_for(portfolio)
+        keys = _shared_keys(portfolio) if monthly else {}
+        filled = {name: results.shared[key] for name, key in keys.items() if key in results.shared}
         writer = ResultsWriter(portfolio, results.n_draws, monthly=monthly, arm_costs=results.monthly_arm_budgets,
-                               populate=False)
-        # The monthly series are mapped in on the other core while the first batches are settled.
-        with _memory.mapped_in_background(writer.big, writes_meanwhile=True):
-            settle_batches(portfolio, records, writer, batch_size=batch_size, progress=progress)
+                               filled=filled)
+        settle_batches(portfolio, records, writer, batch_size=batch_size, progress=progress)
+        for name, key in keys.items():
+            if key not in results.shared:
+                writer.out[name].flags.writeable = False  # shared by every results Dataset of this simulation
+                results.shared[key] = writer.out[name]
         return writer.dataset(results.draw, results.attrs, results.inputs, results.sampling_method)
     if isinstance(results, (Measured, Sequence, Mapping)) and not isinstance(results, (str, bytes)):
         records = _measured_records(portfolio, results)

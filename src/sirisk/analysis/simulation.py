@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +58,12 @@ class Simulation:
     monthly_arm_budgets : bool
         Each arm's cost by month was kept on request (``budget_cost`` in the settled results).
 
+    Settling keeps, in the simulation, the monthly series of the results
+    that depend on it alone (each holder's budget effect, and the
+    programme costs under each set of cost terms), as read-only arrays
+    that every results Dataset settled from it shares: the second settle
+    does not write them again, and kept results do not hold copies.
+
     Examples
     --------
     >>> import sirisk as sr
@@ -81,6 +87,7 @@ class Simulation:
     uncertainty: str | None
     attrs: Mapping[str, str]
     monthly_arm_budgets: bool = False
+    shared: dict = field(default_factory=dict, repr=False, compare=False)  # see above
 
     @property
     def n_draws(self) -> int:
