@@ -2,13 +2,12 @@
 
 import dataclasses
 
-import numpy as np
 import pytest
 
 import sirisk as sr
 from sirisk.scenarios.dsi2021 import dsi2021
 from sirisk.scenarios.provenance import Assumed, Cited
-from sirisk.uncertainty import Fixed, Uncertainty
+from sirisk.uncertainty import Fixed
 
 
 @pytest.fixture(scope="module")

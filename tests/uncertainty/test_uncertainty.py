@@ -1,12 +1,11 @@
 """Input distributions, copula and sampling: closed-form moments, dependence, designs, shocks, errors."""
 
-import dataclasses
 
 import numpy as np
 import pytest
 import xarray as xr
 from checks import assert_spec_error
-from models import rich_deal, rich_programme
+from models import rich_deal
 from scipy import stats
 
 import sirisk as sr

@@ -49,19 +49,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import xarray as xr
-from scipy import optimize
 
 from ..analysis.engine_stage import as_portfolio
 from ..errors import SpecError
 from ..money.deal import Portfolio
 from .evaluator import DesignEvaluator
 from .goals import Goal, parse_goals
-from .terms import TermPath, is_integer_term, parse_term, term_value, with_terms
+from .solvers import MET, Objective, Term, fmt, met, solve_1d, solve_nd
+from .terms import is_integer_term, parse_term, with_terms
 
 __all__ = ["calibrate", "Calibration", "CalibrationSpec"]
-
-_MET = 0.1  # a target is met within this many Monte Carlo standard errors
-_SCAN = 8   # interior points tried when the bounds do not bracket a target
 
 
 @dataclass(frozen=True)
@@ -114,15 +111,8 @@ class Calibration:
         return f"<sirisk.Calibration: {'feasible' if self.feasible else 'infeasible'}, {self.calls} calls>\n" + self.report()
 
 
-@dataclass(frozen=True)
-class _Term:
-    path: TermPath
-    low: float
-    high: float
-    integer: bool
 
-
-def _terms(vary, portfolio) -> list[_Term]:
+def _terms(vary, portfolio) -> list[Term]:
     if not isinstance(vary, Mapping) or not vary:
         raise SpecError("vary is empty or not a mapping; give {term path: (low, high)}, "
                         "e.g. {'holbaek/contract.mechanisms[0].scale': (0.5, 3.0)}")
@@ -147,7 +137,7 @@ def _terms(vary, portfolio) -> list[_Term]:
                 raise SpecError(f"{where}: a whole-number term needs two whole numbers between its bounds")
         for v in (low, high):
             with_terms(portfolio, {term: v})  # both bounds must make a valid deal: refused by name if not
-        out.append(_Term(term, low, high, integer))
+        out.append(Term(term, low, high, integer))
     for i, t in enumerate(out):
         for other in out[i + 1:]:
             if other.path.field == t.path.field and "*" in (t.path.programme, other.path.programme):
@@ -155,7 +145,7 @@ def _terms(vary, portfolio) -> list[_Term]:
     return out
 
 
-def _blocks(terms: list[_Term], goals: list[Goal], programmes: list[str]):
+def _blocks(terms: list[Term], goals: list[Goal], programmes: list[str]):
     """Independent groups of (terms, goals): union-find over programmes."""
     parent = {p: p for p in programmes}
 
@@ -192,240 +182,6 @@ def _blocks(terms: list[_Term], goals: list[Goal], programmes: list[str]):
         bg = [g for g in goals if root_of_goal(g) == r]
         blocks.append((bt, bg))
     return blocks
-
-
-class _Objective:
-    """Goal statistics as a function of a block's terms, every evaluation kept."""
-
-    def __init__(self, base: Portfolio, terms: list[_Term], goals: list[Goal], evaluator: DesignEvaluator):
-        self.base, self.terms, self.goals, self.evaluator = base, terms, goals, evaluator
-        self.seen: dict[tuple, dict] = {}
-
-    def point(self, x) -> tuple:
-        return tuple(int(round(v)) if t.integer else float(v) for t, v in zip(self.terms, np.atleast_1d(x)))
-
-    def portfolio(self, x) -> Portfolio:
-        return with_terms(self.base, {t.path: v for t, v in zip(self.terms, self.point(x))})
-
-    def __call__(self, x) -> dict[Goal, tuple[float, float]]:
-        key = self.point(x)
-        if key not in self.seen:
-            values = self.evaluator.values(self.portfolio(key))
-            self.seen[key] = {g: g.statistic.estimate(values[g.metric]) for g in self.goals}
-        return self.seen[key]
-
-
-def _fmt(x) -> str:
-    return f"{x:.6g}"
-
-
-def _met(goal: Goal, estimate: float, se: float, within: float = 0.0) -> bool:
-    """A target within a tenth of its Monte Carlo error (or ``within``); a constraint that holds."""
-    if not math.isfinite(estimate):
-        return False
-    if goal.is_target:
-        tol = max(_MET * (se if math.isfinite(se) else 0.0), within, 1e-12 * max(1.0, abs(goal.value)))
-        return abs(estimate - goal.value) <= tol
-    return goal.shortfall(estimate) <= 1e-12 * max(1.0, abs(goal.value))
-
-
-def _bracket_root(f: Callable[[float], float], lo: float, hi: float, f_lo: float, f_hi: float, integer: bool,
-                  tolerance: float) -> tuple[float, float]:
-    """The tightest bracket (a, b) of the sign change of f in [lo, hi] (a == b at an exact zero).
-
-    Real terms: scipy's Brent method to the tolerance, then the evaluated
-    points nearest the root on either side of the sign change; whole-number
-    terms: bisection to neighbours.
-    """
-    if f_lo == 0:
-        return lo, lo
-    if f_hi == 0:
-        return hi, hi
-    if integer:
-        a, b, fa = int(lo), int(hi), f_lo
-        while b - a > 1:
-            m = (a + b) // 2
-            fm = f(m)
-            if fm == 0:
-                return m, m
-            if (fm > 0) == (fa > 0):
-                a, fa = m, fm
-            else:
-                b = m
-        return a, b
-    seen = {lo: f_lo, hi: f_hi}
-
-    def g(x):
-        seen[x] = f(x)
-        return seen[x]
-
-    root = optimize.brentq(g, lo, hi, xtol=tolerance * 1e-3 * (hi - lo),
-                           rtol=max(tolerance, 4 * np.finfo(float).eps), maxiter=200)
-    if g(root) == 0:
-        return root, root
-    same = [x for x, v in seen.items() if v != 0 and (v > 0) == (f_lo > 0)]
-    other = [x for x, v in seen.items() if v != 0 and (v > 0) != (f_lo > 0)]
-    a = min(same, key=lambda x: abs(x - root))
-    b = min(other, key=lambda x: abs(x - root))
-    return (a, b) if a <= b else (b, a)
-
-
-def _interval_meeting(objective: _Objective, goal: Goal, term: _Term, tolerance: float):
-    """Where a constraint holds along one term, assuming it is monotone: (a, b), or None if nowhere."""
-    sign = 1.0 if goal.relation == "<=" else -1.0
-
-    def h(x):  # <= 0 where the constraint holds; -1 on the whole of that side, so that plateaus bracket too
-        est = objective([x])[goal][0]
-        if not math.isfinite(est):
-            return math.inf
-        v = sign * (est - goal.value)
-        return v if v > 0 else -1.0
-
-    lo, hi = term.low, term.high
-    h_lo, h_hi = h(lo), h(hi)
-    if h_lo < 0 and h_hi < 0:
-        return lo, hi
-    if h_lo > 0 and h_hi > 0:
-        return None
-    a, b = _bracket_root(h, lo, hi, h_lo, h_hi, term.integer, tolerance)
-    if h_lo < 0:  # holds from the low bound up to the boundary
-        return lo, (b if h(b) < 0 else a)
-    return (a if h(a) < 0 else b), hi
-
-
-def _solve_1d(objective: _Objective, tolerance: float) -> tuple[tuple, str, str, bool]:
-    """(point, reason or "", method, target met) for one term and one target, with any constraints."""
-    (term,) = objective.terms
-    target = next(g for g in objective.goals if g.is_target)
-    constraints = [g for g in objective.goals if not g.is_target]
-    lo, hi = term.low, term.high
-    name, what = term.path.text, target.text
-
-    def f(x):
-        return objective([x])[target][0] - target.value
-
-    f_lo, f_hi = f(lo), f(hi)
-    if not (math.isfinite(f_lo) and math.isfinite(f_hi)):
-        bad = lo if not math.isfinite(f_lo) else hi
-        return (bad,), (f"{target.metric.text} {target.statistic} is undefined (NaN) at {name} = {_fmt(bad)}: "
-                        "no draw gives it a value there"), f"{name}: bounds", False
-    bracket, method = None, f"{name}: "
-    if f_lo == 0 or f_hi == 0 or (f_lo > 0) != (f_hi > 0):
-        bracket = (lo, hi, f_lo, f_hi)
-    else:  # the bounds do not bracket the target: look inside, in case the statistic is not monotone
-        grid = np.linspace(lo, hi, _SCAN + 2)[1:-1]
-        if term.integer:
-            grid = np.unique(np.round(grid).astype(int))
-        xs, fs = [lo], [f_lo]
-        for x in grid:
-            v = f(x)
-            if not math.isfinite(v):
-                continue
-            if v == 0 or (v > 0) != (fs[-1] > 0):
-                bracket = (xs[-1], x, fs[-1], v)
-                method += "bracketed inside the bounds (the statistic is not monotone), then "
-                break
-            xs.append(x)
-            fs.append(v)
-        if bracket is None:
-            xs.append(hi)
-            fs.append(f_hi)
-            best = xs[int(np.argmin(np.abs(fs)))]
-            reason = (f"{what} cannot be reached with {name} in [{_fmt(lo)}, {_fmt(hi)}]: the statistic runs from "
-                      f"{_fmt(f_lo + target.value)} (at {_fmt(lo)}) to {_fmt(f_hi + target.value)} (at {_fmt(hi)}); "
-                      f"the closest is {_fmt(f(best) + target.value)} at {name} = {_fmt(best)}")
-            point, why = _constrained((best,), objective, constraints, tolerance)
-            return (point, "; ".join(r for r in (reason, why) if r), method + f"{_SCAN} interior points scanned",
-                    False)
-    a, b, fa, fb = bracket
-    left, right = _bracket_root(f, a, b, fa, fb, term.integer, tolerance)
-    method += f"{'integer bisection' if term.integer else 'Brent'} to a bracket of {_fmt(right - left)}"
-    candidates = list(dict.fromkeys((left, right)))
-    best = min(candidates, key=lambda x: abs(f(x)))
-    # Converged where the statistic is continuous: across the final bracket it changes no more than its
-    # average slope over the bracket it started from would let it (a jump changes far more).
-    change = abs(f(right) - f(left))
-    continuous = not term.integer and change <= 10 * abs(fb - fa) / (b - a) * (right - left)
-    met = _met(target, *objective([best])[target], within=change if continuous else 0.0)
-    reason = ""
-    if not met:
-        sides = ", ".join(f"{_fmt(f(x) + target.value)} at {name} = {_fmt(x)}" for x in candidates)
-        reason = (f"{what} lies in a jump of the statistic: it is {sides}, and nothing between (a step "
-                  "function: outcomes are counted in whole people and paid by thresholds)")
-    point, why = _constrained((best,), objective, constraints, tolerance)
-    return point, "; ".join(r for r in (reason, why) if r), method, met and not why
-
-
-def _constrained(point, objective: _Objective, constraints: list[Goal], tolerance: float):
-    """``(point, "")`` if every constraint holds there; otherwise the best point where they all hold, and why."""
-    if not constraints:
-        return point, ""
-    at = objective(point)
-    failing = [c for c in constraints if not math.isfinite(at[c][0]) or c.shortfall(at[c][0]) > 0]
-    if not failing:
-        return point, ""
-    (term,) = objective.terms
-    target = next(g for g in objective.goals if g.is_target)
-    name = term.path.text
-    lo, hi = term.low, term.high
-    for c in constraints:
-        interval = _interval_meeting(objective, c, term, tolerance)
-        if interval is None:
-            ends = ", ".join(f"{_fmt(objective([x])[c][0])} at {_fmt(x)}" for x in (term.low, term.high))
-            return point, (f"{c.text} holds for no {name} in [{_fmt(term.low)}, {_fmt(term.high)}] "
-                           f"(it is {ends}), so the target is out of reach under it")
-        lo, hi = max(lo, interval[0]), min(hi, interval[1])
-    if lo > hi:
-        return point, (f"the constraints {', '.join(c.text for c in constraints)} hold together for no {name} "
-                       f"in [{_fmt(term.low)}, {_fmt(term.high)}]")
-    x = point[0]
-    best = lo if abs(lo - x) <= abs(hi - x) else hi
-    est = objective([best])[target][0]
-    c = failing[0]
-    return (best,), (f"{target.text} needs {name} = {_fmt(x)}, where {c.metric.text} {c.statistic} is "
-                     f"{_fmt(at[c][0])} (limit {c.relation} {_fmt(c.value)}); every constraint holds for {name} in "
-                     f"[{_fmt(lo)}, {_fmt(hi)}], and the closest to the target there is "
-                     f"{target.metric.text} {target.statistic} = {_fmt(est)} at {name} = {_fmt(best)}")
-
-
-def _solve_nd(objective: _Objective, tolerance: float, max_calls: int) -> tuple[tuple, str, str, set]:
-    terms = objective.terms
-    for t in terms:
-        if t.integer:
-            raise SpecError(f"vary: {t.path.text!r} is a whole-number term; it can be calibrated alone, not together "
-                            "with other terms (sweep it, or fix it)")
-    lo = np.array([t.low for t in terms])
-    hi = np.array([t.high for t in terms])
-    span = hi - lo
-    x0 = np.clip([term_value(objective.base, t.path) for t in terms], lo, hi)
-    start = objective(x0)
-    scale = {}
-    for g in objective.goals:
-        est, se = start[g]
-        scale[g] = max(se if math.isfinite(se) else 0.0, 1e-3 * max(abs(g.value), abs(est) if math.isfinite(est)
-                                                                    else 0.0), 1e-12)
-
-    def residuals(u):  # u in [1, 2]: finite-difference steps scale with the range, not with the term
-        at = objective(lo + (u - 1.0) * span)
-        out = []
-        for g in objective.goals:
-            est = at[g][0]
-            out.append(1e6 if not math.isfinite(est) else g.shortfall(est) / scale[g])
-        return np.array(out)
-
-    fit = optimize.least_squares(residuals, 1.0 + (x0 - lo) / span, bounds=(1.0, 2.0), method="trf",
-                                 diff_step=1e-2, xtol=tolerance, ftol=1e-12, gtol=1e-12, max_nfev=max_calls)
-    point = objective.point(lo + (fit.x - 1.0) * span)
-    at = objective(point)
-    missed = [g for g in objective.goals
-              if not _met(g, *at[g], within=tolerance * max(abs(g.value), 1e-9))]
-    method = f"least squares over {len(terms)} terms ({fit.nfev} steps: {fit.message.rstrip('.')})"
-    reason = ""
-    if missed:
-        reason = ("the solver's best point within the bounds leaves "
-                  + "; ".join(f"{g.text} at {_fmt(at[g][0])}" for g in missed)
-                  + f" ({', '.join(f'{t.path.text} = {_fmt(v)}' for t, v in zip(terms, point))})")
-    return point, reason, method, set(missed)
 
 
 def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
@@ -485,13 +241,13 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
         if not block_targets:
             raise SpecError(f"vary: {block_terms[0].path.text!r} is varied but no target depends on it; give a "
                             f"target on {block_terms[0].path.programme} or on the portfolio")
-        objective = _Objective(portfolio, block_terms, block_goals, evaluator)
+        objective = Objective(portfolio, block_terms, block_goals, evaluator)
         if len(block_terms) == 1 and len(block_targets) == 1:
-            point, reason, method, met = _solve_1d(objective, float(tolerance))
-            if not met:
+            point, reason, method, reached = solve_1d(objective, float(tolerance))
+            if not reached:
                 missed.update(block_targets)
         else:
-            point, reason, method, block_missed = _solve_nd(objective, float(tolerance), int(max_calls))
+            point, reason, method, block_missed = solve_nd(objective, float(tolerance), int(max_calls))
             missed.update(block_missed)
         for t, v in zip(block_terms, point):
             point_of[t.path.text] = v
@@ -504,7 +260,7 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
     rows = []
     for g in targets + constraints:
         est, se = estimates[g]
-        rows.append((g, est, se, g not in missed and (g.is_target or _met(g, est, se))))
+        rows.append((g, est, se, g not in missed and (g.is_target or met(g, est, se))))
     achieved = xr.Dataset(
         {"estimate": ("goal", [r[1] for r in rows]), "mc_se": ("goal", [r[2] for r in rows]),
          "wanted": ("goal", [r[0].value for r in rows]), "relation": ("goal", [r[0].relation for r in rows]),
@@ -512,10 +268,10 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
          "kind": ("goal", ["target" if r[0].is_target else "constraint" for r in rows])},
         coords={"goal": [r[0].text for r in rows]},
         attrs={"draws": simulation.n_draws, "note": "estimates on the simulation's draws; a target is met within "
-               f"{_MET:g} Monte Carlo standard errors"})
+               f"{MET:g} Monte Carlo standard errors"})
     feasible = all(r[3] for r in rows)
     if not feasible and not reasons:  # pragma: no cover - every unmet goal comes with its reason above
-        reasons.append("; ".join(f"{r[0].text} is {_fmt(r[1])}" for r in rows if not r[3]))
+        reasons.append("; ".join(f"{r[0].text} is {fmt(r[1])}" for r in rows if not r[3]))
     return Calibration(final, values, achieved, feasible, "; ".join(reasons) if not feasible else "",
                        evaluator.calls, "; ".join(methods))
 

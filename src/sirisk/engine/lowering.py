@@ -264,7 +264,7 @@ def lower_draws(programme: Programme, model: LoweredModel, n_draws: int,
                             f"must be one of {', '.join(known)}")
     values = {path: _check_values(programme, path, v, n_draws) for path, v in parameters.items()}
 
-    D, S, K, T = n_draws, model.n_states, model.max_exits, model.horizon
+    D, S, K = n_draws, model.n_states, model.max_exits
     n = values.get("cohort.size", np.full(D, programme.cohort.size)).astype(np.int64)
 
     rate_scale = np.ones((D, S, K))
