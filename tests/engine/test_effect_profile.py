@@ -30,13 +30,13 @@ def test_hand_computed_profile():
 
 
 def test_explicit_profile_continues_its_last_weight():
-    e = sr.Effect("e", ["a->b"], hazard_ratio=4.0, profile=(0.0, 0.5, 1.0, -0.5))
-    np.testing.assert_allclose(e.multipliers(6), [1.0, 2.0, 4.0, 0.5, 0.5, 0.5], rtol=1e-15)
+    e = sr.Effect("e", ["a->b"], hazard_ratio=4.0, profile=(0.0, 0.5, 1.0, 0.25))
+    np.testing.assert_allclose(e.multipliers(6), [1.0, 2.0, 4.0, 2 ** 0.5, 2 ** 0.5, 2 ** 0.5], rtol=1e-15)
 
 
 @given(hr=st.floats(0.05, 20), lock_hr=st.floats(0.05, 20), lock=st.integers(0, 6), ramp=st.integers(0, 6),
        full=st.none() | st.integers(0, 6), fade=st.integers(0, 6),
-       profile=st.none() | st.lists(st.floats(-2, 2), min_size=1, max_size=5), T=st.integers(1, 30))
+       profile=st.none() | st.lists(st.floats(0, 2), min_size=1, max_size=5), T=st.integers(1, 30))
 def test_kernel_and_model_profiles_agree(hr, lock_hr, lock, ramp, full, fade, profile, T):
     if profile is not None:
         ramp, full, fade = 0, None, 0

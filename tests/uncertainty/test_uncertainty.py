@@ -141,7 +141,8 @@ ERRORS = {
     "evaluate bad value": (lambda: sr.evaluate(rich_deal(), draws=2, rng=1, uncertainty=Uncertainty(
         {"rich/effects.work.hazard_ratio": Uniform(-2, -1)})), ["hazard ratio must be > 0"]),
     "money scale negative": (lambda: sr.evaluate(rich_deal(), draws=2, rng=1, uncertainty=Uncertainty(
-        {"rich/costs.scale": Uniform(-2, -1)})), ["'costs.scale'", "value at draw 0", "finite and >= 0"]),
+        {"rich/costs.scale": Uniform(-2, -1)})), ["'rich/costs.scale'", "Uniform(low=-2.0, high=-1.0)",
+                                                  "leaves the parameter's domain [0, inf) with probability 1"]),
     "unknown money path": (lambda: sr.evaluate(rich_deal(), draws=2, rng=1, uncertainty=Uncertainty(
         {"rich/budget.nothing.scale": Uniform(1, 2)})), ["'budget.nothing.scale'", "must be one of", "costs.scale"]),
 }

@@ -27,7 +27,7 @@ from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
 from ..money.flows import budget_weights, deal_records
 from ..money.records import ARM_NAMES, ArmRecords, DealRecords
-from . import fingerprint
+from . import fingerprint, preflight
 
 __all__ = ["EnginePlan", "as_portfolio", "check_draws"]
 
@@ -52,14 +52,9 @@ def check_draws(name: str, value) -> int:
 
 
 def _parameters(portfolio: Portfolio, parameters) -> dict[str, dict]:
-    parameters = dict(parameters or {})
-    names = [d.name for d in portfolio.deals]
-    for key, value in parameters.items():
-        if key not in names:
-            raise SpecError(f"parameters key is {key!r}; must be a programme of the portfolio {tuple(names)}")
-        if not isinstance(value, Mapping):
-            raise SpecError(f"parameters[{key!r}] is {type(value).__name__}; must map parameter paths to values")
-    return {name: dict(parameters.get(name, {})) for name in names}
+    """``{programme: {path: values}}`` for every programme (checked by :func:`preflight.check_inputs`)."""
+    parameters = parameters or {}
+    return {d.name: dict(parameters.get(d.name, {})) for d in portfolio.deals}
 
 
 def _rows(values: Mapping, lo: int, hi: int, n: int) -> dict:
@@ -79,21 +74,14 @@ def _engine_and_money(values: Mapping, deal: Deal) -> tuple[dict, dict]:
 
 def _sample_inputs(uncertainty, draws: int, seq: np.random.SeedSequence, params: dict) -> dict[str, np.ndarray]:
     """Sample the uncertain inputs and add them to ``params`` ({programme: {path: values}}); return them all."""
-    from ..uncertainty.sampling import Uncertainty, sample
+    from ..uncertainty.sampling import sample
 
-    if not isinstance(uncertainty, Uncertainty):
-        raise SpecError(f"uncertainty is {type(uncertainty).__name__}; must be a sirisk Uncertainty or None")
     inputs = sample(uncertainty, int(draws),
                     rng=np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (_INPUTS_KEY,)))
     for name, values in inputs.items():
         if "/" not in name:
             continue  # a shock: recorded, already applied to its targets
-        programme, path = name.split("/", 1)
-        if programme not in params:
-            raise SpecError(f"uncertainty: parameter is {name!r}; {programme!r} is not a programme of the "
-                            f"portfolio {tuple(params)}")
-        if path in params[programme]:
-            raise SpecError(f"uncertainty: parameter is {name!r}; it is also given in parameters, give it once")
+        programme, path = name.split("/", 1)  # paths checked before sampling (preflight.check_inputs)
         # Counts and months are whole numbers: continuous draws are rounded to the nearest.
         params[programme][path] = np.rint(values) if path.endswith(_WHOLE) else values
     return inputs
@@ -133,16 +121,11 @@ class EnginePlan:
             if d.budget.holders != holders:
                 raise SpecError(f"deal {d.name!r}: budget.holders is {d.budget.holders}; "
                                 f"every deal of a portfolio needs the same holders {holders}")
+        preflight.check_inputs(portfolio, uncertainty, parameters)
         params = _parameters(portfolio, parameters)
         self.seq = seq = seed_sequence(rng)
         self.uncertainty = uncertainty
         self.inputs = {} if uncertainty is None else _sample_inputs(uncertainty, draws, seq, params)
-        for deal in deals:
-            known = deal.programme.parameter_paths + deal.money_paths
-            for path in params[deal.name]:
-                if path not in known:
-                    raise SpecError(f"programme {deal.name!r}: parameter path is {path!r}; "
-                                    f"must be one of {', '.join(known)}")
         lo, hi = draw_range.start, draw_range.stop
         self.params = {d.name: _rows(params[d.name], lo, hi, draws) for d in deals}  # rows of the range
         # Each holder's cost of a person-month, by draw: the engine weighs occupancy with it instead of
@@ -292,6 +275,13 @@ def simulate_portfolio(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=No
     check_threads(threads)
     if progress is not None and not callable(progress):
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
+    portfolio = as_portfolio(portfolio)
+    n = len(draw_range) if isinstance(draw_range, range) else check_draws("draws", draws)
+    preflight.check_inputs(portfolio, uncertainty, parameters)
+    preflight.check_memory(preflight.memory_need(portfolio, n, batch_size=batch_size, kind="simulate",
+                                                 uncertainty=uncertainty, parameters=parameters,
+                                                 monthly_arm_budgets=monthly_arm_budgets),
+                           what=f"simulate_portfolio of {n:,} draws")
     plan = EnginePlan(portfolio, draws, rng=rng, parameters=parameters, uncertainty=uncertainty,
                       draw_range=draw_range, keep_arm_costs=monthly_arm_budgets)
     first, stop = plan.draw_range.start, plan.draw_range.stop

@@ -9,6 +9,7 @@ from .. import _memory
 from ..engine.simulate import check_threads
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
+from . import preflight
 from .engine_stage import EnginePlan, as_portfolio, check_draws
 from .settle import ResultsWriter, settle_rows
 
@@ -68,6 +69,11 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     check_threads(threads)
     if progress is not None and not callable(progress):
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
+    preflight.check_inputs(portfolio, uncertainty, parameters)
+    preflight.check_memory(preflight.memory_need(portfolio, draws, batch_size=batch_size, kind="evaluate",
+                                                 uncertainty=uncertainty, parameters=parameters,
+                                                 monthly_arm_budgets=monthly_arm_budgets),
+                           what=f"evaluate of {draws:,} draws")
     writer = ResultsWriter(portfolio, draws, arm_costs=monthly_arm_budgets, populate=False)
     # Mapping the results in takes a core for a while at 100,000 draws; sampling needs only the other.
     with _memory.mapped_in_background(writer.big):

@@ -23,6 +23,7 @@ from ..money.flows import DealFlows, deal_flows
 from ..money.kernels import irr_all
 from ..money.measured import Measured
 from ..money.records import ARM_NAMES, DealRecords
+from . import preflight
 from .engine_stage import as_portfolio
 from .schema import PORTFOLIO_VARIABLES, SCHEMA_VERSION, VARIABLES
 from .simulation import Simulation
@@ -271,6 +272,10 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
     if isinstance(results, Simulation):
         records = results.records_for(portfolio)
+        preflight.check_memory(preflight.memory_need(portfolio, results.n_draws, batch_size=batch_size, kind="settle",
+                                                     monthly=monthly,
+                                                     monthly_arm_budgets=results.monthly_arm_budgets),
+                               what=f"settle of {results.n_draws:,} draws")
         keys = _shared_keys(portfolio) if monthly else {}
         filled = {name: results.shared[key] for name, key in keys.items() if key in results.shared}
         writer = ResultsWriter(portfolio, results.n_draws, monthly=monthly, arm_costs=results.monthly_arm_budgets,

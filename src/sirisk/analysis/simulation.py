@@ -16,7 +16,6 @@ gives back the same arrays, bit for bit.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
+from .._files import write_atomically
 from ..errors import SpecError
 from ..money.records import ArmRecords, DealRecords
 from . import fingerprint as fp
@@ -241,14 +241,7 @@ class Simulation:
             group = node.path
             encoding[group] = {name: {"zlib": True, "complevel": 1} for name, v in node.dataset.data_vars.items()
                                if np.issubdtype(v.dtype, np.integer)}
-        path = Path(path)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        try:
-            tree.to_netcdf(tmp, engine="netcdf4", encoding=encoding)
-            os.replace(tmp, path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        write_atomically(path, lambda tmp: tree.to_netcdf(tmp, engine="netcdf4", encoding=encoding))
 
 
 def open_simulation(path) -> Simulation:

@@ -43,7 +43,7 @@ __all__ = ["TermPath", "parse_term", "term_value", "is_integer_term", "with_term
 
 DESIGN_ROOTS = ("contract", "investor", "guarantee", "costs")
 FIXED_ROOTS = {"programme": "its paths depend on it", "budget": "the engine weighs the paths by it"}
-_STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_STEP = re.compile(r"\.?([^\W\d]\w*)|\[(\d+)\]")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import SpecError
-from ..model.programme import Programme
+from ..model.programme import MAX_PEOPLE, Programme
 
 __all__ = ["LoweredModel", "DrawInputs", "lower_model", "lower_draws", "duration_segments",
            "CERTAIN_EXIT_RATE", "MAX_COHORT", "SEGMENT_END"]
 
 CERTAIN_EXIT_RATE = 700.0
-MAX_COHORT = 1_000_000
+MAX_COHORT = MAX_PEOPLE
 SEGMENT_END = 1 << 40  # start of the segment after the last: a duration never reached
 
 
@@ -256,6 +256,9 @@ def lower_draws(programme: Programme, model: LoweredModel, n_draws: int,
     ...
     sirisk.errors.SpecError: programme 'reference': parameter 'effects.effect.hazard_ratio': value at draw 1 is -1.0; a hazard ratio must be > 0
     """
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise SpecError(f"programme {programme.name!r}: parameters is {type(parameters).__name__}; must map "
+                        "parameter paths to values per draw, e.g. {'effects.ips.hazard_ratio': [1.2, 1.4]}")
     parameters = dict(parameters or {})
     known = programme.parameter_paths
     for path in parameters:

@@ -33,6 +33,7 @@ import tomli_w
 from .. import model as m
 from .. import money as mo
 from .. import uncertainty as un
+from .._files import write_atomically
 from ..errors import SpecError
 
 __all__ = ["dumps", "loads", "dump", "load", "plain", "read", "reads", "Scenario", "RUN_KEYS", "CALIBRATE_KEYS"]
@@ -44,7 +45,7 @@ SECTIONS = ("run", "portfolio", "uncertainty", "calibrate")
 _POLY = {cls.__name__: cls for cls in (
     m.Sustained, m.InStatesAt, m.MonthsIn, mo.RateCard, mo.Threshold, mo.GainShare, mo.FixedFee,
     un.Fixed, un.Uniform, un.Triangular, un.PERT, un.Normal, un.TruncatedNormal, un.LogNormal, un.Beta, un.Gamma,
-    un.Poisson, un.NegativeBinomial, un.Empirical)}
+    un.Poisson, un.NegativeBinomial, un.Empirical, un.Truncated)}
 _ANY = object()  # "a table that names its class with `type`"
 
 # What each nested field holds: a class, or _ANY for polymorphic tables.
@@ -60,7 +61,7 @@ _NESTED = {
     (mo.Contract, "outcomes"): mo.Outcome, (mo.Contract, "mechanisms"): _ANY,
     (mo.Threshold, "baseline"): mo.Baseline, (mo.GainShare, "baseline"): mo.Baseline,
     (un.Uncertainty, "copula"): un.GaussianCopula, (un.Uncertainty, "shocks"): un.SharedShock,
-    (un.SharedShock, "distribution"): _ANY,
+    (un.SharedShock, "distribution"): _ANY, (un.Truncated, "distribution"): _ANY,
 }
 
 
@@ -134,8 +135,9 @@ def dumps(portfolio, uncertainty=None, run: dict | None = None, calibrate=None) 
 
 
 def dump(path, portfolio, uncertainty=None, run: dict | None = None, calibrate=None) -> None:
-    """Write a scenario file."""
-    Path(path).write_text(dumps(portfolio, uncertainty, run, calibrate), encoding="utf-8")
+    """Write a scenario file (whole or not at all)."""
+    text = dumps(portfolio, uncertainty, run, calibrate)
+    write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
 # -- reading --------------------------------------------------------------------
@@ -266,6 +268,9 @@ def read(path) -> Scenario:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise SpecError(f"{path}: is not UTF-8 text (byte 0x{err.object[err.start]:02x} at position {err.start}); "
+                        "a scenario file is TOML, saved as UTF-8") from None
     except OSError as err:
         raise SpecError(f"{path}: cannot read the file: {err.strerror}") from None
     return reads(text, source=str(path))

@@ -13,7 +13,7 @@ from numbers import Integral, Real
 
 from ..errors import SpecError
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NAME = re.compile(r"^[^\W\d]\w*$")  # a letter (any alphabet: Holbæk, Køge) or '_', then letters, digits, '_'
 
 
 def fail(where: str, field: str, value, rule: str) -> SpecError:
@@ -23,9 +23,20 @@ def fail(where: str, field: str, value, rule: str) -> SpecError:
 
 
 def name(where: str, field: str, value) -> str:
-    """A Python-identifier-like name (used as an xarray coordinate and in parameter paths)."""
+    """An identifier-like name (used as an xarray coordinate and in parameter paths); letters of any alphabet.
+
+    Examples
+    --------
+    >>> name("programme", "name", "holbæk")
+    'holbæk'
+    >>> name("programme", "name", "holbæk kommune")
+    Traceback (most recent call last):
+    ...
+    sirisk.errors.SpecError: programme: name is 'holbæk kommune'; a name must start with a letter or '_' and contain only letters (of any alphabet), digits and '_' (no spaces, '-' or '/')
+    """
     if not isinstance(value, str) or not _NAME.match(value):
-        raise fail(where, field, value, "a name must start with a letter or '_' and contain only letters, digits and '_'")
+        raise fail(where, field, value, "a name must start with a letter or '_' and contain only letters (of any "
+                                        "alphabet), digits and '_' (no spaces, '-' or '/')")
     return value
 
 

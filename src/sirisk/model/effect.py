@@ -54,7 +54,8 @@ class Effect:
     lock_in_months, ramp_up_months, full_effect_months, fade_out_months : int
     lock_in_hazard_ratio : float
     profile : sequence of float, optional
-        Explicit weights (any real numbers) by month since the lock-in ends.
+        Explicit weights (>= 0: 0 is no effect, 1 the full effect; above 1
+        more than the full effect) by month since the lock-in ends.
 
     Examples
     --------
@@ -100,6 +101,10 @@ class Effect:
             if not prof:
                 raise _checks.fail(where, "profile", prof, "give at least one weight")
             prof = tuple(_checks.real(where, f"profile[{k}]", w) for k, w in enumerate(prof))
+            for k, w in enumerate(prof):
+                if w < 0:
+                    raise _checks.fail(where, f"profile[{k}]", w, "a weight must be >= 0 (0: no effect, 1: the full "
+                                       "effect); a negative weight would turn the effect into its opposite")
             if self.ramp_up_months or self.fade_out_months or self.full_effect_months is not None:
                 raise _checks.fail(where, "profile", prof,
                                    "give either an explicit profile or ramp_up/full_effect/fade_out months, not both")

@@ -18,6 +18,7 @@ __all__ = ["Programme"]
 
 MAX_STATES = 64  # states are bit-masks in the engine
 MAX_MONTHS = 32_000  # months are int16 in the engine's per-person records
+MAX_PEOPLE = 1_000_000  # per cohort or control group: far beyond any programme, and its arrays stay addressable
 _SUM_TOLERANCE = 1e-12
 
 
@@ -87,7 +88,7 @@ class Programme:
             object.__setattr__(self, attr, _checks.as_tuple(where, attr, getattr(self, attr)))
         self._check_types(where)
         _checks.integer(where, "horizon_months", self.horizon_months, minimum=1, maximum=MAX_MONTHS)
-        _checks.integer(where, "control_size", self.control_size, minimum=0)
+        _checks.integer(where, "control_size", self.control_size, minimum=0, maximum=MAX_PEOPLE)
         self._check_states(where)
         self._check_transitions(where)
         self._check_rules(where)
@@ -163,6 +164,9 @@ class Programme:
             seen.add(r.source)
 
     def _check_cohort(self, where):
+        if self.cohort.size > MAX_PEOPLE:
+            raise _checks.fail(where, "cohort size", self.cohort.size, f"at most {MAX_PEOPLE:,} people "
+                               "(the sum of the intake)")
         if self.cohort.intake_months > self.horizon_months:
             raise _checks.fail(where, "cohort intake months", self.cohort.intake_months,
                                f"intake must end within horizon_months={self.horizon_months}")

@@ -33,7 +33,7 @@ class State:
     >>> State("2nd")
     Traceback (most recent call last):
     ...
-    sirisk.errors.SpecError: state: name is '2nd'; a name must start with a letter or '_' and contain only letters, digits and '_'
+    sirisk.errors.SpecError: state: name is '2nd'; a name must start with a letter or '_' and contain only letters (of any alphabet), digits and '_' (no spaces, '-' or '/')
     """
 
     name: str

@@ -20,9 +20,9 @@ __all__ = ["Deal", "Portfolio", "base_costs_dkk"]
 def base_costs_dkk(programme: Programme, costs: ProgrammeCosts) -> float:
     """Total programme costs under the base intake schedule (what the investor funds)."""
     T = programme.horizon_months
-    entries = np.repeat(np.arange(programme.cohort.intake_months), programme.cohort.intake)
-    months = np.minimum(entries + costs.service_months, T) - entries
-    return float(costs.per_enrolment_dkk * len(entries) + costs.per_participant_month_dkk * months.sum()
+    intake = np.asarray(programme.cohort.intake, dtype=np.float64)  # people per month: no array per person
+    months = np.minimum(np.arange(len(intake)) + costs.service_months, T) - np.arange(len(intake))
+    return float(costs.per_enrolment_dkk * intake.sum() + costs.per_participant_month_dkk * (intake * months).sum()
                  + costs.fixed_dkk_per_month * min(costs.fixed_months, T))
 
 
@@ -123,7 +123,15 @@ class Deal:
             if path not in self.money_paths:
                 raise _checks.fail(f"deal {self.name!r}", "parameter path", path,
                                    f"must be one of {', '.join(self.programme.parameter_paths + self.money_paths)}")
-            arr = np.broadcast_to(np.asarray(v, dtype=float), (n_draws,))
+            arr = np.asarray(v)
+            if arr.ndim == 0:
+                arr = np.full(n_draws, arr)
+            if arr.shape != (n_draws,):
+                raise _checks.fail(where, "shape", arr.shape, f"needs one value per draw, shape ({n_draws},), or one "
+                                   "value for all")
+            if not np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.complexfloating):
+                raise _checks.fail(where, "dtype", str(arr.dtype), "values must be real numbers")
+            arr = arr.astype(float)
             bad = ~np.isfinite(arr) | (arr < 0)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
