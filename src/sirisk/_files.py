@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["write_atomically", "temporary_for", "remove_stale_temporaries"]
+__all__ = ["write_atomically", "temporary_for", "remove_stale_temporaries", "file_for_writing", "check_writable"]
 
 _TEMPORARY = re.compile(r"^\..+\.tmp-(\d+)$")
 
@@ -37,6 +37,41 @@ def write_atomically(path, write: Callable[[Path], None]) -> None:
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def check_writable(folder: Path, field: str, shown: str) -> None:
+    """Refuse a folder nothing can be written in (a probe file is created and removed)."""
+    from .errors import SpecError
+
+    probe = Path(folder) / f".sirisk-probe-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise SpecError(f"{field} is {shown!r}; cannot write in {str(folder)!r}: {err.strerror}") from None
+
+
+def file_for_writing(text, field: str) -> Path:
+    """A file to write: refused if empty, a folder, in a missing folder, or where nothing can be written.
+
+    The stale temporaries of killed writes in its folder are removed.
+    """
+    from .errors import SpecError
+
+    text = os.fspath(text) if text is not None else ""
+    if not str(text).strip():
+        raise SpecError(f"{field} is {text!r}; give a file name")
+    path = Path(text)
+    if path.is_dir() or str(text).endswith(os.sep):
+        raise SpecError(f"{field} is {str(text)!r}; must be a file name (it is a folder)")
+    folder = path.parent
+    if not folder.exists():
+        raise SpecError(f"{field} is {str(text)!r}; its folder {str(folder)!r} does not exist")
+    if not folder.is_dir():
+        raise SpecError(f"{field} is {str(text)!r}; {str(folder)!r} is not a folder")
+    check_writable(folder, field, str(text))
+    remove_stale_temporaries(folder)
+    return path
 
 
 def _alive(pid: int) -> bool:

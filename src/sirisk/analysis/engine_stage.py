@@ -29,7 +29,7 @@ from ..money.flows import budget_weights, deal_records
 from ..money.records import ARM_NAMES, ArmRecords, DealRecords
 from . import fingerprint, preflight
 
-__all__ = ["EnginePlan", "as_portfolio", "check_draws"]
+__all__ = ["EnginePlan", "as_portfolio", "check_draws", "check_flag", "simulate_portfolio"]
 
 _WHOLE = ("cohort.size", "_months")
 _INPUTS_KEY = 1 << 30  # the inputs' child stream: distinct from every programme's engine stream (0, 1, ...)
@@ -49,6 +49,12 @@ def check_draws(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise SpecError(f"{name} is {value!r}; must be a positive whole number")
     return int(value)
+
+
+def check_flag(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise SpecError(f"{name} is {value!r}; must be True or False")
+    return bool(value)
 
 
 def _parameters(portfolio: Portfolio, parameters) -> dict[str, dict]:
@@ -273,6 +279,7 @@ def simulate_portfolio(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=No
 
     batch_size = check_draws("batch_size", batch_size)
     check_threads(threads)
+    check_flag("monthly_arm_budgets", monthly_arm_budgets)
     if progress is not None and not callable(progress):
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
     portfolio = as_portfolio(portfolio)

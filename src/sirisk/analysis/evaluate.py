@@ -10,7 +10,7 @@ from ..engine.simulate import check_threads
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
 from . import preflight
-from .engine_stage import EnginePlan, as_portfolio, check_draws
+from .engine_stage import EnginePlan, as_portfolio, check_draws, check_flag
 from .settle import ResultsWriter, settle_rows
 
 __all__ = ["evaluate"]
@@ -69,6 +69,9 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     check_threads(threads)
     if progress is not None and not callable(progress):
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
+    check_flag("monthly_arm_budgets", monthly_arm_budgets)
+    if timings is not None and not isinstance(timings, dict):
+        raise SpecError(f"timings is {type(timings).__name__}; give a dict to fill with the seconds spent, or None")
     preflight.check_inputs(portfolio, uncertainty, parameters)
     preflight.check_memory(preflight.memory_need(portfolio, draws, batch_size=batch_size, kind="evaluate",
                                                  uncertainty=uncertainty, parameters=parameters,

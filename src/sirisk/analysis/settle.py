@@ -24,7 +24,7 @@ from ..money.kernels import irr_all
 from ..money.measured import Measured
 from ..money.records import ARM_NAMES, DealRecords
 from . import preflight
-from .engine_stage import as_portfolio
+from .engine_stage import as_portfolio, check_flag
 from .schema import PORTFOLIO_VARIABLES, SCHEMA_VERSION, VARIABLES
 from .simulation import Simulation
 
@@ -268,6 +268,7 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
     """
     portfolio = as_portfolio(portfolio)
     batch_size = _check_batch(batch_size)
+    check_flag("monthly", monthly)
     if progress is not None and not callable(progress):
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")
     if isinstance(results, Simulation):
@@ -286,6 +287,9 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
                 writer.out[name].flags.writeable = False  # shared by every results Dataset of this simulation
                 results.shared[key] = writer.out[name]
         return writer.dataset(results.draw, results.attrs, results.inputs, results.sampling_method)
+    if isinstance(results, xr.Dataset):
+        raise SpecError("settle: results are an xarray Dataset (results already settled?); give a sirisk.Simulation "
+                        "(simulate_portfolio) or sirisk.Measured results")
     if isinstance(results, (Measured, Sequence, Mapping)) and not isinstance(results, (str, bytes)):
         records = _measured_records(portfolio, results)
         writer = ResultsWriter(portfolio, 1, monthly=monthly, arm_costs=False)

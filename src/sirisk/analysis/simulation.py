@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from .._files import write_atomically
+from .._files import file_for_writing, write_atomically
 from ..errors import SpecError
 from ..money.records import ArmRecords, DealRecords
 from . import fingerprint as fp
@@ -241,6 +241,7 @@ class Simulation:
             group = node.path
             encoding[group] = {name: {"zlib": True, "complevel": 1} for name, v in node.dataset.data_vars.items()
                                if np.issubdtype(v.dtype, np.integer)}
+        path = file_for_writing(path, "simulation file")
         write_atomically(path, lambda tmp: tree.to_netcdf(tmp, engine="netcdf4", encoding=encoding))
 
 

@@ -151,10 +151,22 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
         Dims ``(programme, statistic)``, variables ``estimate`` and ``mc_se``;
         programme ``"portfolio"`` holds the totals over programmes.
     """
-    levels = tuple(float(a) for a in np.atleast_1d(levels))
+    from ..errors import SpecError
+
+    if not isinstance(results, xr.Dataset):
+        raise SpecError(f"results is {type(results).__name__}; give the Dataset of sirisk.evaluate or sirisk.settle")
+    needed = ("municipal_net_pv", "investor_irr", "investor_loss", "investor_principal", "investor_receipts",
+              "guarantee_draw", "guarantee_full_cap", "portfolio_investor_irr")
+    missing = [k for k in needed if k not in results]
+    if missing:
+        raise SpecError(f"results has no variable {missing[0]!r}; give the Dataset of sirisk.evaluate or "
+                        "sirisk.settle (with its per-draw metrics), not that of sirisk.simulate")
+    raw = np.atleast_1d(levels)
+    if not np.issubdtype(raw.dtype, np.number) or raw.ndim != 1 or raw.size == 0:
+        raise SpecError(f"levels is {levels!r}; give tail probabilities as numbers, e.g. (0.05, 0.01)")
+    levels = tuple(float(a) for a in raw)
     for a in levels:
         if not 0.0 < a < 0.5:
-            from ..errors import SpecError
             raise SpecError(f"levels contains {a!r}; a tail probability must lie in (0, 0.5)")
 
     def loss(v):

@@ -10,22 +10,12 @@ can say in one line what it leaves behind.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from .._files import remove_stale_temporaries, write_atomically
+from .._files import check_writable, file_for_writing, remove_stale_temporaries, write_atomically
 from ..errors import SpecError
 
 __all__ = ["Outputs", "folder_for_writing", "file_for_writing"]
-
-
-def _writable(folder: Path, option: str, shown: str) -> None:
-    probe = folder / f".sirisk-probe-{os.getpid()}"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as err:
-        raise SpecError(f"{option} is {shown!r}; cannot write in {str(folder)!r}: {err.strerror}") from None
 
 
 def folder_for_writing(text: str, option: str = "--out") -> Path:
@@ -39,27 +29,9 @@ def folder_for_writing(text: str, option: str = "--out") -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise SpecError(f"{option} is {text!r}; cannot create the folder: {err.strerror}") from None
-    _writable(folder, option, text)
+    check_writable(folder, option, text)
     remove_stale_temporaries(folder)
     return folder
-
-
-def file_for_writing(text, option: str) -> Path:
-    """A file to write: refused if empty, a folder, in a missing folder, or where nothing can be written."""
-    text = str(text) if text is not None else ""
-    if not text.strip():
-        raise SpecError(f"{option} is {text!r}; give a file name")
-    path = Path(text)
-    if path.is_dir() or text.endswith(os.sep):
-        raise SpecError(f"{option} is {text!r}; must be a file name (it is a folder)")
-    folder = path.parent
-    if not folder.exists():
-        raise SpecError(f"{option} is {text!r}; its folder {str(folder)!r} does not exist")
-    if not folder.is_dir():
-        raise SpecError(f"{option} is {text!r}; {str(folder)!r} is not a folder")
-    _writable(folder, option, text)
-    remove_stale_temporaries(folder)
-    return path
 
 
 class Outputs:

@@ -122,6 +122,9 @@ def break_even(portfolio, simulation, term: str = "contract.mechanisms[0].scale"
         raise SpecError(f"overpay_limit is {overpay_limit!r}; a probability lies in [0, 1]")
     if isinstance(points, bool) or not isinstance(points, int) or points < 2:
         raise SpecError(f"points is {points!r}; must be a whole number of at least 2")
+    if (not isinstance(bounds, (tuple, list)) or len(bounds) != 2
+            or not all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)):
+        raise SpecError(f"bounds is {bounds!r}; give (low, high), e.g. (0.0, 5.0)")
     names = [d.name for d in portfolio.deals]
     lo, hi = float(bounds[0]), float(bounds[1])
     rows = {f: [] for f in ("investor", "municipality", "municipality_overpay")}

@@ -209,9 +209,11 @@ def sweep(portfolio, simulation, grid: Mapping[str, Sequence[float]], *, statist
     terms, axes = [], []
     for path, values in grid.items():
         term = parse_term(path, portfolio)
-        values = np.atleast_1d(np.asarray(values, dtype=float))
-        if values.ndim != 1 or len(values) == 0 or not np.isfinite(values).all():
-            raise SpecError(f"grid[{path!r}]: give a non-empty sequence of finite values")
+        raw = np.atleast_1d(np.asarray(values))
+        if (raw.ndim != 1 or len(raw) == 0 or not np.issubdtype(raw.dtype, np.number)
+                or np.issubdtype(raw.dtype, np.complexfloating) or not np.isfinite(raw.astype(float)).all()):
+            raise SpecError(f"grid[{path!r}]: is {values!r}; give a non-empty sequence of finite values")
+        values = raw.astype(float)
         if is_integer_term(portfolio, term):
             values = np.unique(np.round(values)).astype(int)
         terms.append(term)

@@ -35,6 +35,8 @@ import dataclasses
 import re
 from collections.abc import Mapping
 
+import numpy as np
+
 from ..errors import SpecError
 from ..money.contract import FixedFee, GainShare, RateCard, Threshold
 from ..money.deal import Portfolio
@@ -200,6 +202,9 @@ def with_terms(portfolio: Portfolio, values: Mapping[str | TermPath, float]) -> 
     deals = {d.name: d for d in portfolio.deals}
     for path, value in values.items():
         term = path if isinstance(path, TermPath) else parse_term(path, portfolio)
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(value):
+            raise SpecError(f"term {term.text!r}: value is {value!r}; a design term is a finite number")
         integer = is_integer_term(portfolio, term)
         for name in term.programmes(portfolio):
             where = f"term {name + '/' + term.field!r}"

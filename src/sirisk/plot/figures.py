@@ -3,10 +3,25 @@
 from __future__ import annotations
 
 import numpy as np
+import xarray as xr
 from matplotlib.figure import Figure
 from scipy import stats
 
 __all__ = ["investor_irr", "municipal_net_fan", "guarantee_draws", "tornado", "tradeoff", "deal_zone"]
+
+
+def _require(results, names, what: str) -> None:
+    """The figure's input is a results Dataset with these variables, or one error saying what to give."""
+    from ..errors import SpecError
+
+    if not isinstance(results, xr.Dataset):
+        raise SpecError(f"{what}: results is {type(results).__name__}; give the Dataset of sirisk.evaluate or "
+                        "sirisk.settle")
+    for name in names:
+        if name not in results:
+            raise SpecError(f"{what}: results has no variable {name!r}; give the Dataset of sirisk.evaluate or "
+                            "sirisk.settle" + (" with its monthly series (monthly=True)" if name in
+                                               ("budget_effect", "outcome_payment") else ""))
 
 
 def _grid(n: int, title: str):
@@ -18,6 +33,7 @@ def _grid(n: int, title: str):
 
 def investor_irr(results) -> Figure:
     """Distribution of the investor's IRR per programme (draws without an IRR are counted in the title)."""
+    _require(results, ("investor_irr",), "investor_irr")
     names = list(results.programme.values)
     fig, axes = _grid(len(names), "Investor IRR per year")
     for ax, name in zip(axes, names):
@@ -33,6 +49,7 @@ def investor_irr(results) -> Figure:
 
 def municipal_net_fan(results) -> Figure:
     """Fan chart of the cumulative municipal net effect (saving minus outcome payments, nominal DKK)."""
+    _require(results, ("budget_effect", "outcome_payment"), "municipal_net_fan")
     names = list(results.programme.values)
     fig, axes = _grid(len(names), "Cumulative municipal net effect (saving - payments)")
     net = (results.budget_effect.sel(holder="municipality") - results.outcome_payment).cumsum("month")
@@ -52,6 +69,7 @@ def municipal_net_fan(results) -> Figure:
 
 def guarantee_draws(results) -> Figure:
     """Distribution of guarantee draws per programme and for the portfolio."""
+    _require(results, ("guarantee_draw", "portfolio_guarantee_draw"), "guarantee_draws")
     names = list(results.programme.values)
     fig, axes = _grid(len(names) + 1, "Guarantee drawn")
     series = [(n, results.guarantee_draw.sel(programme=n).values) for n in names]
@@ -66,6 +84,13 @@ def guarantee_draws(results) -> Figure:
 
 def tornado(results, output: str = "portfolio_investor_irr", top: int = 12) -> Figure:
     """Which uncertain inputs move an output most: Spearman rank correlation with each input."""
+    from ..errors import SpecError
+
+    _require(results, (), "tornado")
+    if output not in results or results[output].dims != ("draw",):
+        per_draw = [v for v in results.data_vars if results[v].dims == ("draw",)]
+        raise SpecError(f"tornado: output is {output!r}; must be a per-draw variable of the results "
+                        f"({', '.join(per_draw)})")
     fig = Figure(figsize=(7.5, 0.35 * top + 1.5), layout="constrained")
     ax = fig.subplots()
     y = results[output].values
@@ -98,7 +123,11 @@ def tradeoff(grid, x: str = "p_municipality_overpaid", y: str = "investor_irr_me
     """
     from ..errors import SpecError
 
+    if not isinstance(grid, xr.Dataset) or "estimate" not in grid or "statistic" not in grid.dims:
+        raise SpecError(f"tradeoff: grid is {type(grid).__name__}; give the Dataset of sirisk.sweep")
     programme = programme or str(grid.programme.values[0])
+    if programme not in grid.programme.values:
+        raise SpecError(f"tradeoff: programme is {programme!r}; the grid has {', '.join(map(str, grid.programme.values))}")
     terms = [d for d in grid.estimate.dims if d not in ("programme", "statistic")]
     if len(terms) > 2:
         raise SpecError(f"tradeoff draws a grid of one or two terms, not {len(terms)}; select the others first")
@@ -130,6 +159,11 @@ def tradeoff(grid, x: str = "p_municipality_overpaid", y: str = "investor_irr_me
 
 def deal_zone(report) -> Figure:
     """Expected investor NPV and municipal net saving against the term, with the deal zone shaded (:func:`sirisk.break_even`)."""
+    from ..design.break_even import BreakEven
+    from ..errors import SpecError
+
+    if not isinstance(report, BreakEven):
+        raise SpecError(f"deal_zone: report is {type(report).__name__}; give the report of sirisk.break_even")
     curves, table = report.curves, report.table
     names = list(table.programme.values)
     fig, axes = _grid(len(names), f"Deal zone in {report.term}")
