@@ -26,7 +26,7 @@ import numpy as np
 import xarray as xr
 
 __all__ = ["mean", "probability", "quantile", "value_at_risk", "expected_shortfall", "risk_summary",
-           "paired_difference"]
+           "paired_difference", "ratio_of_means", "point_mass", "budget_by_year", "BOARD_STATISTICS"]
 
 
 def _finite(x) -> np.ndarray:
@@ -135,28 +135,112 @@ def paired_difference(a, b, kind: str, q: float | None = None) -> tuple[float, f
     return qb - qa, float(paired), float(np.hypot(se_a, se_b))
 
 
+def ratio_of_means(a, b) -> tuple[float, float]:
+    """``mean(a) / mean(b)`` over the draws where both are finite, and its standard error (delta method).
+
+    Examples
+    --------
+    >>> ratio_of_means([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])[0]
+    0.5
+    """
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    ok = np.isfinite(a) & np.isfinite(b)
+    a, b = a[ok], b[ok]
+    n = len(a)
+    if n < 2 or b.mean() == 0:
+        return np.nan, np.nan
+    r = a.mean() / b.mean()
+    c = np.cov(a, b, ddof=1)
+    var = (c[0, 0] - 2 * r * c[0, 1] + r * r * c[1, 1]) / (n * b.mean() ** 2)
+    return float(r), float(np.sqrt(max(var, 0.0)))
+
+
+def point_mass(x, value: float) -> float:
+    """Share of the (finite) draws exactly at ``value``: where a quantile sits on a point mass, its error is not
+    the whole story (the estimate is that value in every resample that keeps the mass over the level)."""
+    x = _finite(x)
+    return float(np.mean(x == value)) if len(x) and np.isfinite(value) else np.nan
+
+
+# What the summary answers, per programme (and, from the totals, for the portfolio): (name, variable, statistic).
+BOARD_STATISTICS = (
+    # the municipality
+    ("municipal_net_pv_mean", "municipal_net_pv", "mean"),
+    ("p_municipality_overpaid", "municipality_overpaid", "probability"),
+    ("p_programme_harm", "programme_harm", "probability"),
+    ("saving_paid_share", ("outcome_payments_pv", "municipal_saving_pv"), "ratio"),
+    # the investor
+    ("investor_irr_mean", "investor_irr", "mean"),
+    ("investor_irr_median", "investor_irr", "median"),
+    ("p_investor_meets_hurdle", "investor_meets_hurdle", "probability"),
+    ("p_investor_loss_before_guarantee", "investor_loss_before_guarantee", "probability"),
+    ("p_investor_loss", "investor_loss", "probability"),
+    # the guarantor
+    ("guarantee_cost_pv_mean", "guarantee_cost_pv", "mean"),
+    ("guarantee_draw_mean", "guarantee_draw", "mean"),
+    ("p_guarantee_drawn", "guarantee_drawn", "probability"),
+    ("p_guarantee_exposure_drawn", "guarantee_exposure_drawn", "probability"),
+    # the public sector as a whole
+    ("public_net_pv_mean", "public_net_pv", "mean"),
+)
+
+
+def _portfolio_values(results: xr.Dataset) -> dict:
+    """Per-draw values of the portfolio as a whole, from the programmes' totals."""
+    tot = {k: results[k].sum("programme").values for k in
+           ("municipal_net_pv", "municipal_saving_pv", "outcome_payments_pv", "investor_principal",
+            "investor_receipts", "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv")}
+    paid, saved = tot["outcome_payments_pv"], tot["municipal_saving_pv"]
+    tot["municipality_overpaid"] = (paid > 0) & (paid > saved)
+    tot["programme_harm"] = saved < 0
+    tot["investor_irr"] = results["portfolio_investor_irr"].values
+    tot["investor_loss"] = tot["investor_receipts"] < tot["investor_principal"]
+    tot["investor_loss_before_guarantee"] = tot["investor_receipts"] - tot["guarantee_draw"] < tot["investor_principal"]
+    tot["guarantee_drawn"] = tot["guarantee_draw"] > 0
+    e = tot["guarantee_exposure"]
+    tot["guarantee_exposure_drawn"] = (e > 0) & (tot["guarantee_draw"] >= e * (1 - 1e-12))
+    return tot
+
+
 def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
-    """The risk table: per programme and for the portfolio, estimates with Monte Carlo standard errors.
+    """The board's table: per programme and for the portfolio, estimates with Monte Carlo standard errors.
 
     Parameters
     ----------
     results : xarray.Dataset
-        From :func:`sirisk.evaluate`.
+        From :func:`sirisk.evaluate` or :func:`sirisk.settle`.
     levels : sequence of float
         Tail probabilities for quantiles, VaR and CVaR (e.g. ``(0.05, 0.01)``).
 
     Returns
     -------
     xarray.Dataset
-        Dims ``(programme, statistic)``, variables ``estimate`` and ``mc_se``;
-        programme ``"portfolio"`` holds the totals over programmes.
+        Dims ``(programme, statistic)``: ``estimate``, ``mc_se``, and
+        ``point_mass``, the share of draws exactly at a quantile's estimate
+        (NaN for other statistics): a quantile on a point mass (a median
+        IRR of 0 where the guarantee repays the principal in many draws) has
+        a small error because most resamples keep it there, and the mass
+        says so instead of a bare 0. Programme ``"portfolio"`` holds the
+        portfolio as a whole: sums over the programmes, the IRR of the summed
+        investor flows, and probabilities of the totals (the municipalities
+        together overpaid; the whole guarantee exposure was drawn). The
+        investor's P(IRR >= hurdle) has no portfolio value (hurdles differ).
+
+    Examples
+    --------
+    >>> import sirisk as sr
+    >>> from sirisk.scenarios import load
+    >>> portfolio, uncertainty, _ = load("dsi2021")
+    >>> table = risk_summary(sr.evaluate(portfolio, draws=200, rng=1, uncertainty=uncertainty))
+    >>> float(table.estimate.sel(programme="holbaek", statistic="p_municipality_overpaid")) <= 1
+    True
     """
     from ..errors import SpecError
 
     if not isinstance(results, xr.Dataset):
         raise SpecError(f"results is {type(results).__name__}; give the Dataset of sirisk.evaluate or sirisk.settle")
     needed = ("municipal_net_pv", "investor_irr", "investor_loss", "investor_principal", "investor_receipts",
-              "guarantee_draw", "guarantee_full_cap", "portfolio_investor_irr")
+              "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv", "portfolio_investor_irr")
     missing = [k for k in needed if k not in results]
     if missing:
         raise SpecError(f"results has no variable {missing[0]!r}; give the Dataset of sirisk.evaluate or "
@@ -169,48 +253,76 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
         if not 0.0 < a < 0.5:
             raise SpecError(f"levels contains {a!r}; a tail probability must lie in (0, 0.5)")
 
-    def loss(v):
-        return v["investor_principal"] - v["investor_receipts"]
-
-    stats = [
-        ("municipal_net_pv_mean", lambda v: mean(v["municipal_net_pv"])),
-        ("p_municipality_pays_more_than_it_saves", lambda v: probability(v["municipal_net_pv"] < 0)),
-        ("investor_irr_median", lambda v: quantile(v["investor_irr"], 0.5)),
-        ("p_investor_loss", lambda v: probability(v["investor_loss"])),
-        ("guarantee_draw_mean", lambda v: mean(v["guarantee_draw"])),
-        ("p_guarantee_drawn", lambda v: probability(v["guarantee_draw"] > 0)),
-        ("p_guarantee_cap_drawn", lambda v: probability(v["guarantee_full_cap"])),
-    ]
+    stats = list(BOARD_STATISTICS)
     for a in levels:
         tag = f"{100 * a:g}".replace(".", "_")
-        stats += [
-            (f"municipal_net_pv_q{tag}", lambda v, a=a: quantile(v["municipal_net_pv"], a)),
-            (f"investor_irr_q{tag}", lambda v, a=a: quantile(v["investor_irr"], a)),
-            (f"investor_loss_var{tag}", lambda v, a=a: value_at_risk(loss(v), a)),
-            (f"investor_loss_cvar{tag}", lambda v, a=a: expected_shortfall(loss(v), a)),
-            (f"guarantee_draw_var{tag}", lambda v, a=a: value_at_risk(v["guarantee_draw"], a)),
-            (f"guarantee_draw_cvar{tag}", lambda v, a=a: expected_shortfall(v["guarantee_draw"], a)),
-        ]
-    names = [s for s, _ in stats]
-    programmes = list(results.programme.values)
-    est = np.full((len(programmes) + 1, len(names)), np.nan)
-    se = np.full_like(est, np.nan)
-    keys = ("municipal_net_pv", "investor_irr", "investor_loss", "investor_principal", "investor_receipts",
-            "guarantee_draw", "guarantee_full_cap")
+        stats += [(f"municipal_net_pv_q{tag}", "municipal_net_pv", ("quantile", a)),
+                  (f"investor_irr_q{tag}", "investor_irr", ("quantile", a)),
+                  (f"investor_loss_var{tag}", "investor_loss_dkk", ("var", a)),
+                  (f"investor_loss_cvar{tag}", "investor_loss_dkk", ("cvar", a)),
+                  (f"guarantee_draw_var{tag}", "guarantee_draw", ("var", a)),
+                  (f"guarantee_draw_cvar{tag}", "guarantee_draw", ("cvar", a))]
+
+    def estimate(values, variable, how):
+        if how == "ratio":
+            return (*ratio_of_means(values[variable[0]], values[variable[1]]), np.nan)
+        x = values[variable]
+        if how == "mean":
+            return (*mean(x), np.nan)
+        if how == "probability":
+            return (*probability(x), np.nan)
+        kind, a = ("quantile", 0.5) if how == "median" else how
+        if kind == "quantile":
+            est, se = quantile(x, a)
+            return est, se, point_mass(x, est)
+        est, se = (value_at_risk if kind == "var" else expected_shortfall)(x, a)
+        return est, se, np.nan
+
+    names = [n for n, _, _ in stats]
+    programmes = [str(p) for p in results.programme.values]
+    rows = programmes + ["portfolio"]
+    est = np.full((len(rows), len(names)), np.nan)
+    se, mass = np.full_like(est, np.nan), np.full_like(est, np.nan)
+    per_draw = [v for _, v, _ in stats]
+    keys = {k for v in per_draw for k in (v if isinstance(v, tuple) else (v,))} - {"investor_loss_dkk"}
     for i, prog in enumerate(programmes):
         values = {k: results[k].sel(programme=prog).values for k in keys}
-        for j, (_, fn) in enumerate(stats):
-            est[i, j], se[i, j] = fn(values)
-    total = {k: results[k].sum("programme").values for k in keys if k != "investor_irr"}
-    total["investor_irr"] = results["portfolio_investor_irr"].values
-    total["investor_loss"] = total["investor_receipts"] < total["investor_principal"]
-    total["guarantee_full_cap"] = results["guarantee_full_cap"].any("programme").values
-    for j, (_, fn) in enumerate(stats):
-        est[-1, j], se[-1, j] = fn(total)
+        values["investor_loss_dkk"] = (results["investor_principal"].sel(programme=prog).values
+                                       - results["investor_receipts"].sel(programme=prog).values)
+        for j, (_, variable, how) in enumerate(stats):
+            est[i, j], se[i, j], mass[i, j] = estimate(values, variable, how)
+    total = _portfolio_values(results)
+    total["investor_loss_dkk"] = total["investor_principal"] - total["investor_receipts"]
+    for j, (name, variable, how) in enumerate(stats):
+        if name != "p_investor_meets_hurdle":
+            est[-1, j], se[-1, j], mass[-1, j] = estimate(total, variable, how)
+    dims = ("programme", "statistic")
     return xr.Dataset(
-        {"estimate": (("programme", "statistic"), est), "mc_se": (("programme", "statistic"), se)},
-        coords={"programme": programmes + ["portfolio"], "statistic": names},
+        {"estimate": (dims, est), "mc_se": (dims, se),
+         "point_mass": (dims, mass, {"description": "share of draws exactly at a quantile's estimate"})},
+        coords={"programme": rows, "statistic": names},
         attrs={"levels": list(levels), "draws": results.sizes["draw"],
-               "note": "portfolio: totals over programmes; p_guarantee_cap_drawn: any programme drew its full cap; "
-                       "investor loss = principal - receipts (negative: a gain)"},
+               "note": "portfolio: the programmes together (sums, the IRR of the summed investor flows, and "
+                       "probabilities of the totals); investor loss = principal - receipts (negative: a gain); "
+                       "saving_paid_share: expected outcome payments / expected municipal saving (present values)"},
     )
+
+
+def budget_by_year(results: xr.Dataset) -> xr.Dataset:
+    """The municipality's net budget effect per year of the contract: saving less outcome payments, nominal.
+
+    Means over draws with their Monte Carlo errors, per programme and for the portfolio; ``year`` 1 is
+    months 0-11.
+    """
+    from ..errors import SpecError
+
+    if not isinstance(results, xr.Dataset) or "budget_effect" not in results or "outcome_payment" not in results:
+        raise SpecError("budget_by_year needs the results' monthly series (settle with monthly=True)")
+    net = results.budget_effect.sel(holder="municipality").astype(float) - results.outcome_payment.astype(float)
+    year = net.month // 12 + 1
+    yearly = net.groupby(year.rename("year")).sum("month")
+    yearly = xr.concat([yearly, yearly.sum("programme").expand_dims(programme=["portfolio"])], dim="programme")
+    n = yearly.sizes["draw"]
+    return xr.Dataset({"estimate": yearly.mean("draw"), "mc_se": yearly.std("draw", ddof=1) / np.sqrt(n)},
+                      attrs={"units": "DKK", "description": "municipality's saving less outcome payments per "
+                                                           "contract year, nominal, mean over draws"})

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..errors import SpecError
 from ..scenarios import SCENARIOS
 from .outputs import Outputs, file_for_writing, folder_for_writing
-from .table import summary_table
+from .table import summary_table, yearly_table
 
 __all__ = ["COMMANDS", "DEFAULT_RUN"]
 
@@ -108,6 +108,7 @@ def _simulation_option(args, portfolio, uncertainty, settings, kind: str):
 def _run(args, outputs: Outputs) -> int:
     from .. import plot
     from ..analysis import evaluate, risk_summary, settle
+    from ..analysis.summary import budget_by_year
 
     portfolio, uncertainty, _, run = _scenario(args.scenario)
     settings = _settings(args, run)
@@ -136,6 +137,8 @@ def _run(args, outputs: Outputs) -> int:
     title = (f"sirisk {results.attrs['sirisk_version']}: {portfolio.name}, {settings['draws']:,} draws, "
              f"seed {settings['seed']}, {seconds:.1f} s ({inputs})")
     print(summary_table(risk_summary(results), title))
+    print()
+    print(yearly_table(budget_by_year(results)))
     compress = {name: {"zlib": True, "complevel": 4} for name in results.data_vars}
     outputs.write(out / "results.nc", lambda p: results.to_netcdf(p, engine="netcdf4", encoding=compress))
     for name, make in figures.items():

@@ -1,34 +1,67 @@
-"""The risk summary as text, for the terminal."""
+"""The board's summary as text: one block per party, estimates with their Monte Carlo errors."""
 
 from __future__ import annotations
 
-__all__ = ["summary_table"]
+import numpy as np
+
+__all__ = ["summary_table", "yearly_table"]
+
+# (column heading, statistic, kind): kind "mio" (DKK shown in mio. kr.) or "pct" (a share, shown in %)
+BLOCKS = (
+    ("Municipality", (("net saving, PV, mean", "municipal_net_pv_mean", "mio"),
+                      ("P(pays for outcomes that did not happen)", "p_municipality_overpaid", "pct"),
+                      ("P(programme did harm)", "p_programme_harm", "pct"),
+                      ("share of the saving paid out", "saving_paid_share", "pct"))),
+    ("Investor, IRR a year", (("mean", "investor_irr_mean", "pct"), ("median", "investor_irr_median", "pct"),
+                              ("5 % quantile", "investor_irr_q5", "pct"),
+                              ("P(IRR >= hurdle)", "p_investor_meets_hurdle", "pct"),
+                              ("P(loss) before the guarantee", "p_investor_loss_before_guarantee", "pct"),
+                              ("P(loss) after", "p_investor_loss", "pct"))),
+    ("Guarantor (DSI)", (("net cost, PV, mean", "guarantee_cost_pv_mean", "mio"),
+                         ("P(any draw)", "p_guarantee_drawn", "pct"),
+                         ("P(whole exposure drawn)", "p_guarantee_exposure_drawn", "pct"))),
+    ("Public sector (every budget holder and DSI)", (("net effect, PV, mean", "public_net_pv_mean", "mio"),)),
+)
 
 
-def _fmt(value, se, scale=1.0, digits=2, percent=False):
-    if percent:
-        return f"{100 * value:6.1f}% ({100 * se:.1f})"
-    return f"{value / scale:7.{digits}f} ({se / scale:.{digits}f})"
+def _cell(est, se, mass, kind) -> str:
+    if not np.isfinite(est):
+        return "-"
+    scale, unit = (1e6, "") if kind == "mio" else (0.01, "%")
+    value = f"{est / scale:.2f}" if kind == "mio" else f"{est / scale:.1f}%"
+    if np.isfinite(mass) and mass >= 0.01 and (not np.isfinite(se) or se == 0 or mass >= 0.05):
+        return f"{value} [at {100 * mass:.0f}% of draws]"  # a point mass: its share says more than an error of 0
+    if not np.isfinite(se):
+        return value
+    return f"{value} ({se / scale:.2f})" if kind == "mio" else f"{value} ({se / scale:.1f})"
 
 
 def summary_table(table, title: str) -> str:
-    """The risk summary as text: estimates with Monte Carlo standard errors in brackets."""
-    def get(prog, stat):
-        return float(table.estimate.sel(programme=prog, statistic=stat)), float(table.mc_se.sel(programme=prog, statistic=stat))
+    """The risk summary as text: a block per party, Monte Carlo standard errors in brackets."""
+    programmes = [str(p) for p in table.programme.values]
+    lines = [title]
+    for heading, columns in BLOCKS:
+        cells = [[_cell(float(table.estimate.sel(programme=p, statistic=s)), float(table.mc_se.sel(programme=p, statistic=s)),
+                        float(table.point_mass.sel(programme=p, statistic=s)), kind) for _, s, kind in columns]
+                 for p in programmes]
+        widths = [max(len(h), *(len(row[k]) for row in cells)) for k, (h, _, _) in enumerate(columns)]
+        first = max(len(heading) + 2, 14)
+        lines += ["", heading + ("  (mio. kr.)" if any(kind == "mio" for *_, kind in columns) else ""),
+                  f"{'':{first}}" + "  ".join(f"{h:>{w}}" for (h, _, _), w in zip(columns, widths))]
+        for p, row in zip(programmes, cells):
+            lines.append(f"  {p:{first - 2}}" + "  ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
+    lines.append("")
+    lines.append("(Monte Carlo standard errors in brackets; 'at N% of draws': the estimate is a point mass; portfolio: "
+                 "the programmes together)")
+    return "\n".join(lines)
 
-    head = (f"{'':14}| {'municipal net effect, PV':^33} | {'investor IRR a year':^40} | {'guarantee draw':^47}\n"
-            f"{'programme':14}| {'mean mio. DKK':>15} {'P(pays > saves)':>17} | {'median':>13} {'5 % quantile':>13} "
-            f"{'P(loss)':>12} | {'mean mio. DKK':>15} {'P(any)':>14} {'P(full cap)':>15}")
-    lines = [title, "", head, "-" * len(head.splitlines()[1])]
-    for prog in table.programme.values:
-        lines.append(
-            f"{prog:14}| {_fmt(*get(prog, 'municipal_net_pv_mean'), scale=1e6):>15} "
-            f"{_fmt(*get(prog, 'p_municipality_pays_more_than_it_saves'), percent=True):>17} | "
-            f"{_fmt(*get(prog, 'investor_irr_median'), percent=True):>13} "
-            f"{_fmt(*get(prog, 'investor_irr_q5'), percent=True):>13} "
-            f"{_fmt(*get(prog, 'p_investor_loss'), percent=True):>12} | "
-            f"{_fmt(*get(prog, 'guarantee_draw_mean'), scale=1e6):>15} "
-            f"{_fmt(*get(prog, 'p_guarantee_drawn'), percent=True):>14} "
-            f"{_fmt(*get(prog, 'p_guarantee_cap_drawn'), percent=True):>15}")
-    lines.append("(Monte Carlo standard errors in brackets; portfolio: totals over programmes, P(full cap): any programme)")
+
+def yearly_table(yearly) -> str:
+    """The municipality's net budget effect per contract year (mean, mio. kr., nominal) as text."""
+    years = [int(y) for y in yearly.year.values]
+    lines = ["Municipality's net budget effect per contract year (saving - outcome payments; mean, mio. kr., nominal)",
+             f"{'':16}" + "".join(f"{'year ' + str(y):>9}" for y in years)]
+    for p in yearly.programme.values:
+        row = yearly.estimate.sel(programme=p).values / 1e6
+        lines.append(f"  {str(p):14}" + "".join(f"{v:9.2f}" for v in row))
     return "\n".join(lines)

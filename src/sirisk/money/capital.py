@@ -34,6 +34,9 @@ class InvestorTerms:
         Month of final settlement (default: the horizon's last month).
     hurdle_rate_per_year : float
         Rate for the investor's NPV.
+    public : bool
+        The investor is a public body (a state fund investing itself): its
+        flows count in the public sector's net effect (``public_net_pv``).
 
     Examples
     --------
@@ -48,9 +51,12 @@ class InvestorTerms:
     principal_floor_share: float = 0.0
     maturity_month: int | None = None
     hurdle_rate_per_year: float = 0.05
+    public: bool = False
 
     def __post_init__(self):
         where = "investor"
+        if not isinstance(self.public, bool):
+            raise _checks.fail(where, "public", self.public, "must be true or false")
         object.__setattr__(self, "commitment_dkk", _checks.real(where, "commitment_dkk", self.commitment_dkk, low=0.0))
         if self.return_cap_per_year is not None:
             object.__setattr__(self, "return_cap_per_year",

@@ -150,6 +150,10 @@ class DealFlows:
     outcome_rate: np.ndarray
     guarantee_cap: float
     hurdle_rate_per_year: float
+    floor_per_principal: float
+    maturity_month: int
+    discount: np.ndarray            # [month] the budget's discount factors
+    public_investor: bool
 
     @cached_property
     def municipal_net_pv(self) -> np.ndarray:
@@ -208,6 +212,47 @@ class DealFlows:
     @cached_property
     def guarantee_drawn(self) -> np.ndarray:
         return self.guarantee_draw > 0
+
+    @cached_property
+    def guarantee_exposure(self) -> np.ndarray:
+        """What the guarantee can be drawn for at most: its cap, or the floor it tops up to if that is less."""
+        return np.minimum(self.guarantee_cap, self.floor_per_principal * self.investor_principal)
+
+    @cached_property
+    def guarantee_exposure_drawn(self) -> np.ndarray:
+        """The whole exposure was drawn (for a deal below the cap: the whole floor)."""
+        e = self.guarantee_exposure
+        return (e > 0) & (self.guarantee_draw >= e * (1 - 1e-12))
+
+    @cached_property
+    def _surplus_by_month(self) -> np.ndarray:
+        """The guarantor's surplus share by month: what the investor's receipts lost to it."""
+        share = self.outcome_payment - self.programme_cost - self.investor_cash_flow
+        share[:, self.maturity_month] += self.guarantee_draw  # the draw is in the investor's flow, not a share
+        return share
+
+    @cached_property
+    def guarantee_cost_pv(self) -> np.ndarray:
+        """The guarantor's net cost, present value: the draw at maturity less its surplus shares."""
+        return (self.guarantee_draw * self.discount[self.maturity_month]
+                - np.einsum("dt,t->d", self._surplus_by_month, self.discount))
+
+    @cached_property
+    def investor_loss_before_guarantee(self) -> np.ndarray:
+        return self.investor_receipts - self.guarantee_draw < self.investor_principal
+
+    @cached_property
+    def investor_meets_hurdle(self) -> np.ndarray:
+        irr = self.investor_irr
+        return np.isfinite(irr) & (np.nan_to_num(irr, nan=-np.inf) >= self.hurdle_rate_per_year)
+
+    @cached_property
+    def public_net_pv(self) -> np.ndarray:
+        """Every holder's saving less outcome payments and the guarantee's net cost (and a public investor's flows)."""
+        net = self.budget_effect_pv.sum(axis=1) - self.outcome_payments_pv - self.guarantee_cost_pv
+        if self.public_investor:
+            net = net + np.einsum("dt,t->d", self.investor_cash_flow, self.discount)
+        return net
 
     @cached_property
     def guarantee_full_cap(self) -> np.ndarray:
@@ -348,5 +393,7 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus,
         outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
         guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
+        floor_per_principal=terms.floor_dkk(1.0) if deal.guarantee is not None else 0.0,
+        maturity_month=deal.maturity_month, discount=discount, public_investor=terms.public,
     )
 
