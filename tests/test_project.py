@@ -38,7 +38,8 @@ def test_cli_run_writes_results_figures_and_a_summary(tmp_path):
     assert res.stderr == ""  # --quiet: no progress bar
     assert "dsi2021, 300 draws, seed 3" in res.stdout
     for name in ("holbaek", "svendborg", "guldborgsund", "portfolio", "P(pays for outcomes that did not happen)",
-                 "P(whole exposure drawn)", "P(loss) before the guarantee", "net budget effect per contract year"):
+                 "P(whole guarantee exposure drawn)", "P(loss) before the guarantee",
+                 "net budget effect per contract year"):
         assert name in res.stdout
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert files == ["guarantee_draws.png", "investor_irr.png", "municipal_net_fan.png", "results.nc", "tornado.png"]

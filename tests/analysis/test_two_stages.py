@@ -69,7 +69,7 @@ def test_ranges_of_draws_are_independent_units_of_work(dsi, simulation):
 def test_design_terms_change_between_settles_without_simulating_again(dsi, simulation):
     portfolio, _ = dsi
     base = sr.settle(portfolio, simulation)
-    dearer = sr.with_terms(portfolio, {"holbaek/contract.mechanisms[0].payment_dkk": 9.2e6,   # twice 4.6 m
+    dearer = sr.with_terms(portfolio, {"holbaek/contract.mechanisms[0].scale": 2.0,   # twice the payments
                                        "holbaek/investor.return_cap_per_year": 0.2,
                                        "svendborg/guarantee.cap_dkk": 1e6})
     changed = sr.settle(dearer, simulation)
@@ -101,8 +101,8 @@ def test_a_subset_of_the_deals_settles_alone(dsi, simulation):
 
 
 @pytest.mark.parametrize("change, field", [
-    (lambda d: dataclasses.replace(d, programme=dataclasses.replace(d.programme, horizon_months=110)),
-     "holbaek/programme.horizon_months is 110; the simulation was run with 120"),
+    (lambda d: dataclasses.replace(d, programme=dataclasses.replace(d.programme, horizon_months=130)),
+     "holbaek/programme.horizon_months is 130; the simulation was run with 120"),
     (lambda d: dataclasses.replace(d, programme=dataclasses.replace(d.programme, transitions=(
         dataclasses.replace(d.programme.transitions[0], probabilities=(0.2,)),) + d.programme.transitions[1:])),
      "holbaek/programme.transitions[0].probabilities[0] is 0.2; the simulation was run with 0.1"),

@@ -24,7 +24,9 @@ def test_paired_errors_of_differences_are_smaller_than_unpaired_ones(dsi):
     for programme in ("holbaek", "svendborg", "guldborgsund"):
         for stat in ("investor_irr_mean", "outcome_payments_pv_mean", "municipal_net_pv_mean", "guarantee_draw_mean"):
             cell = d.sel(programme=programme, statistic=stat)
-            assert float(cell.difference_mc_se) < 0.5 * float(cell.difference_mc_se_unpaired), (programme, stat)
+            # (Guldborgsund's IRR is 0 in every draw under either price: both errors are then exactly 0.)
+            assert float(cell.difference_mc_se) <= 0.5 * float(cell.difference_mc_se_unpaired), (programme, stat)
+    assert float(d.sel(programme="holbaek", statistic="investor_irr_mean").difference_mc_se_unpaired) > 0
     # The difference is the difference of the estimates (the IRR's leave out the draws where either design
     # has none, so they are compared on the same draws); the reference differs from itself by nothing.
     stats = [s for s in table.statistic.values if not s.startswith("investor_irr")]

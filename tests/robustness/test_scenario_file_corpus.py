@@ -162,7 +162,7 @@ CASES = {
     # investor and guarantee
     "a negative commitment": (setting(INV, "commitment_dkk", -1.0), ["commitment_dkk is -1.0", ">= 0"]),
     "a return cap of 2000 %": (setting(INV, "return_cap_per_year", 20.0), ["return_cap_per_year is 20.0", "<= 10"]),
-    "a floor above the cap": (setting(INV, "interest_floor_per_year", 0.2), ["interest_floor_per_year is 0.2",
+    "a floor above the cap": (setting(INV, "interest_floor_per_year", 0.3), ["interest_floor_per_year is 0.3",
                                                                             "above the return cap"]),
     "maturity beyond the horizon": (setting(INV, "maturity_month", 200), ["investor.maturity_month is 200",
                                                                          "below horizon_months=120"]),

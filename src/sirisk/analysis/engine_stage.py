@@ -311,4 +311,5 @@ def simulate_portfolio(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=No
                                                   for k, v in plan.inputs.items()},
         sampling_method=None if uncertainty is None else uncertainty.method,
         uncertainty=None if uncertainty is None else json.dumps(plain(uncertainty), sort_keys=True),
-        attrs=plan.provenance(), monthly_arm_budgets=bool(monthly_arm_budgets))
+        attrs=plan.provenance(), monthly_arm_budgets=bool(monthly_arm_budgets),
+        input_labels={} if uncertainty is None else {n: uncertainty.label(n) for n in uncertainty.names})

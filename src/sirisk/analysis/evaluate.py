@@ -94,4 +94,5 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     if timings is not None:
         timings.update(seconds)
     return writer.dataset(np.arange(draws), plan.provenance(), plan.inputs,
-                          None if uncertainty is None else uncertainty.method)
+                          None if uncertainty is None else uncertainty.method,
+                          None if uncertainty is None else {n: uncertainty.label(n) for n in uncertainty.names})

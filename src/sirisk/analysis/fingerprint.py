@@ -14,9 +14,9 @@ Examples
 >>> import dataclasses
 >>> from sirisk.scenarios import load
 >>> deal = load("dsi2021")[0].deals[0]
->>> changed = dataclasses.replace(deal, programme=dataclasses.replace(deal.programme, horizon_months=100))
+>>> changed = dataclasses.replace(deal, programme=dataclasses.replace(deal.programme, horizon_months=130))
 >>> first_difference(simulated_spec(deal), simulated_spec(changed))
-('programme.horizon_months', 120, 100)
+('programme.horizon_months', 120, 130)
 """
 
 from __future__ import annotations

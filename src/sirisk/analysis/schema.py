@@ -95,9 +95,14 @@ _TABLE = (
     Variable("guarantor_surplus", _DRAW, "DKK", "guarantor's share of the investor's surplus"),
     Variable("guarantee_cost_pv", _DRAW, "DKK",
              "guarantor's net cost, present value: the draw at maturity less the surplus shares it received"),
+    Variable("public_funder_cost_pv", _DRAW, "DKK",
+             "the public funder's net cost, present value: the guarantee's net cost and the public share of the "
+             "investor's loss (InvestorTerms.public_share)"),
+    Variable("public_funder_exposure", _DRAW, "DKK",
+             "the most the public funder can lose: the guarantee's exposure and the public share of the principal"),
     Variable("public_net_pv", _DRAW, "DKK",
-             "public sector as a whole (every budget holder and the guarantor; a public investor too): saving "
-             "less outcome payments and the guarantee's net cost, present value"),
+             "public sector as a whole (every budget holder and the public funder): saving less outcome payments "
+             "and the public funder's net cost, present value"),
     Variable("outcome_rate", ("draw", "programme", "arm", "outcome"), "1",
              "share of enrolled people achieving the outcome by the horizon"),
 )

@@ -114,7 +114,7 @@ class ResultsWriter:
         irr_all(summed, self.irr_rate[lo:hi], self.irr_reason[lo:hi])
 
     def dataset(self, draw_ids: np.ndarray, attrs: Mapping, inputs: Mapping[str, np.ndarray] | None = None,
-                sampling_method: str | None = None) -> xr.Dataset:
+                sampling_method: str | None = None, labels: Mapping[str, str] | None = None) -> xr.Dataset:
         portfolio, deals = self.portfolio, self.portfolio.deals
         data = {v.name: (v.dims, self.out[v.name], {"units": v.units, "description": v.description})
                 for v in self.variables}
@@ -128,7 +128,8 @@ class ResultsWriter:
             names = list(inputs)
             ds["input_value"] = (("draw", "input"), np.stack([inputs[n] for n in names], axis=1),
                                  {"description": "sampled uncertain inputs (programme/path; shocks by name)"})
-            ds = ds.assign_coords(input=names)
+            labels = labels or {}
+            ds = ds.assign_coords(input=names, input_label=("input", [labels.get(n, n) for n in names]))
             if sampling_method:
                 ds.attrs["sampling_method"] = sampling_method
         ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals],
@@ -286,7 +287,8 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
             if key not in results.shared:
                 writer.out[name].flags.writeable = False  # shared by every results Dataset of this simulation
                 results.shared[key] = writer.out[name]
-        return writer.dataset(results.draw, results.attrs, results.inputs, results.sampling_method)
+        return writer.dataset(results.draw, results.attrs, results.inputs, results.sampling_method,
+                              results.input_labels)
     if isinstance(results, xr.Dataset):
         raise SpecError("settle: results are an xarray Dataset (results already settled?); give a sirisk.Simulation "
                         "(simulate_portfolio) or sirisk.Measured results")

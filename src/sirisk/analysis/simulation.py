@@ -57,6 +57,8 @@ class Simulation:
         Seed (``seed_entropy``, ``seed_spawn_key``) and library versions.
     monthly_arm_budgets : bool
         Each arm's cost by month was kept on request (``budget_cost`` in the settled results).
+    input_labels : mapping of str to str
+        The uncertain inputs' labels (``Uncertainty.labels``), for figures and tables.
 
     Settling keeps, in the simulation, the monthly series of the results
     that depend on it alone (each holder's budget effect, and the
@@ -87,6 +89,7 @@ class Simulation:
     uncertainty: str | None
     attrs: Mapping[str, str]
     monthly_arm_budgets: bool = False
+    input_labels: Mapping[str, str] = field(default_factory=dict)
     shared: dict = field(default_factory=dict, repr=False, compare=False)  # see above
 
     @property
@@ -145,7 +148,7 @@ class Simulation:
         return Simulation(self.portfolio, self.draw[lo:hi], self.total_draws,
                           {k: r.rows(lo, hi) for k, r in self.deals.items()}, self.specs,
                           {k: v[lo:hi] for k, v in self.inputs.items()}, self.sampling_method, self.uncertainty,
-                          self.attrs, self.monthly_arm_budgets)
+                          self.attrs, self.monthly_arm_budgets, self.input_labels)
 
     @staticmethod
     def concat(parts: Sequence[Simulation]) -> Simulation:
@@ -162,7 +165,7 @@ class Simulation:
         first = parts[0]
         for p in parts[1:]:
             for attr in ("portfolio", "total_draws", "specs", "sampling_method", "uncertainty", "attrs",
-                         "monthly_arm_budgets"):
+                         "monthly_arm_budgets", "input_labels"):
                 if getattr(p, attr) != getattr(first, attr):
                     raise SpecError(f"Simulation.concat: the parts differ in {attr}; join parts of one run only")
         for a, b in zip(parts, parts[1:]):
@@ -196,7 +199,8 @@ class Simulation:
             deals[name] = DealRecords(arms, recs[0].holders, scales=scales, **opt)
         return Simulation(first.portfolio, np.concatenate([p.draw for p in parts]), first.total_draws, deals,
                           first.specs, {k: np.concatenate([p.inputs[k] for p in parts]) for k in first.inputs},
-                          first.sampling_method, first.uncertainty, first.attrs, first.monthly_arm_budgets)
+                          first.sampling_method, first.uncertainty, first.attrs, first.monthly_arm_budgets,
+                          first.input_labels)
 
     # -- files ------------------------------------------------------------------
     def to_datatree(self) -> xr.DataTree:
@@ -209,7 +213,7 @@ class Simulation:
         if self.inputs:
             names = list(self.inputs)
             root["input_value"] = (("draw", "input"), np.stack([self.inputs[n] for n in names], axis=1))
-            root = root.assign_coords(input=names)
+            root = root.assign_coords(input=names, input_label=("input", [self.input_labels.get(n, n) for n in names]))
         tree = {"/": root}
         for name, r in self.deals.items():
             arms = r.arm_names
@@ -288,13 +292,15 @@ def open_simulation(path) -> Simulation:
                                       ds.arm_cost.values if "arm_cost" in ds else None, scales)
             specs[name] = ds.attrs["spec"]
         root = root.load()
-        inputs = {}
+        inputs, labels = {}, {}
         if "input_value" in root:
             inputs = {str(n): root.input_value.values[:, k].copy() for k, n in enumerate(root.input.values)}
+            if "input_label" in root.coords:
+                labels = {str(n): str(t) for n, t in zip(root.input.values, root.input_label.values) if str(n) != str(t)}
         known = {"sirisk_format", "portfolio", "total_draws", "deals", "sampling_method", "uncertainty",
                  "monthly_arm_budgets"}
         return Simulation(str(root.attrs["portfolio"]), root.draw.values.astype(np.int64),
                           int(root.attrs["total_draws"]), deals, specs, inputs, root.attrs.get("sampling_method"),
                           root.attrs.get("uncertainty"), {k: str(v) for k, v in root.attrs.items() if k not in known},
-                          bool(root.attrs.get("monthly_arm_budgets", 0)))
+                          bool(root.attrs.get("monthly_arm_budgets", 0)), labels)
 

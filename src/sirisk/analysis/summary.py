@@ -175,7 +175,9 @@ BOARD_STATISTICS = (
     ("p_investor_meets_hurdle", "investor_meets_hurdle", "probability"),
     ("p_investor_loss_before_guarantee", "investor_loss_before_guarantee", "probability"),
     ("p_investor_loss", "investor_loss", "probability"),
-    # the guarantor
+    # the guarantor, and the public funder (guarantor and public investor)
+    ("public_funder_exposure_mean", "public_funder_exposure", "mean"),
+    ("public_funder_cost_pv_mean", "public_funder_cost_pv", "mean"),
     ("guarantee_cost_pv_mean", "guarantee_cost_pv", "mean"),
     ("guarantee_draw_mean", "guarantee_draw", "mean"),
     ("p_guarantee_drawn", "guarantee_drawn", "probability"),
@@ -189,7 +191,8 @@ def _portfolio_values(results: xr.Dataset) -> dict:
     """Per-draw values of the portfolio as a whole, from the programmes' totals."""
     tot = {k: results[k].sum("programme").values for k in
            ("municipal_net_pv", "municipal_saving_pv", "outcome_payments_pv", "investor_principal",
-            "investor_receipts", "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv")}
+            "investor_receipts", "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv",
+            "public_funder_exposure", "public_funder_cost_pv")}
     paid, saved = tot["outcome_payments_pv"], tot["municipal_saving_pv"]
     tot["municipality_overpaid"] = (paid > 0) & (paid > saved)
     tot["programme_harm"] = saved < 0
@@ -240,7 +243,8 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
     if not isinstance(results, xr.Dataset):
         raise SpecError(f"results is {type(results).__name__}; give the Dataset of sirisk.evaluate or sirisk.settle")
     needed = ("municipal_net_pv", "investor_irr", "investor_loss", "investor_principal", "investor_receipts",
-              "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv", "portfolio_investor_irr")
+              "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv", "public_funder_cost_pv",
+              "public_funder_exposure", "portfolio_investor_irr")
     missing = [k for k in needed if k not in results]
     if missing:
         raise SpecError(f"results has no variable {missing[0]!r}; give the Dataset of sirisk.evaluate or "

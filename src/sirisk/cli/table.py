@@ -17,10 +17,12 @@ BLOCKS = (
                               ("P(IRR >= hurdle)", "p_investor_meets_hurdle", "pct"),
                               ("P(loss) before the guarantee", "p_investor_loss_before_guarantee", "pct"),
                               ("P(loss) after", "p_investor_loss", "pct"))),
-    ("Guarantor (DSI)", (("net cost, PV, mean", "guarantee_cost_pv_mean", "mio"),
-                         ("P(any draw)", "p_guarantee_drawn", "pct"),
-                         ("P(whole exposure drawn)", "p_guarantee_exposure_drawn", "pct"))),
-    ("Public sector (every budget holder and DSI)", (("net effect, PV, mean", "public_net_pv_mean", "mio"),)),
+    ("The public funder (DSI: guarantor, or investor)", (
+        ("exposure", "public_funder_exposure_mean", "mio"), ("net cost, PV, mean", "public_funder_cost_pv_mean", "mio"),
+        ("P(any guarantee draw)", "p_guarantee_drawn", "pct"),
+        ("P(whole guarantee exposure drawn)", "p_guarantee_exposure_drawn", "pct"))),
+    ("Public sector (every budget holder and the public funder)", (("net effect, PV, mean", "public_net_pv_mean",
+                                                                    "mio"),)),
 )
 
 

@@ -58,7 +58,8 @@ class DesignEvaluator:
     >>> irr = parse_metric("holbaek/investor_irr", portfolio)
     >>> evaluator = DesignEvaluator(portfolio, sim, [irr])
     >>> values = evaluator.values(portfolio)
-    >>> bool((values[irr] == sr.settle(portfolio, sim).investor_irr.sel(programme="holbaek").values).all())
+    >>> import numpy as np
+    >>> np.array_equal(values[irr], sr.settle(portfolio, sim).investor_irr.sel(programme="holbaek").values, equal_nan=True)
     True
     """
 

@@ -34,9 +34,11 @@ class InvestorTerms:
         Month of final settlement (default: the horizon's last month).
     hurdle_rate_per_year : float
         Rate for the investor's NPV.
-    public : bool
-        The investor is a public body (a state fund investing itself): its
-        flows count in the public sector's net effect (``public_net_pv``).
+    public_share : float
+        Share of the investment held by a public body (a state fund that
+        invests itself, pari passu with any other investor): that share of
+        the investor's flows is the public sector's (``public_net_pv``), and
+        of its losses the fund's cost (``public_funder_cost_pv``).
 
     Examples
     --------
@@ -51,12 +53,12 @@ class InvestorTerms:
     principal_floor_share: float = 0.0
     maturity_month: int | None = None
     hurdle_rate_per_year: float = 0.05
-    public: bool = False
+    public_share: float = 0.0
 
     def __post_init__(self):
         where = "investor"
-        if not isinstance(self.public, bool):
-            raise _checks.fail(where, "public", self.public, "must be true or false")
+        object.__setattr__(self, "public_share",
+                           _checks.real(where, "public_share", self.public_share, low=0.0, high=1.0))
         object.__setattr__(self, "commitment_dkk", _checks.real(where, "commitment_dkk", self.commitment_dkk, low=0.0))
         if self.return_cap_per_year is not None:
             object.__setattr__(self, "return_cap_per_year",

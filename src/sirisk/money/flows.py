@@ -153,7 +153,7 @@ class DealFlows:
     floor_per_principal: float
     maturity_month: int
     discount: np.ndarray            # [month] the budget's discount factors
-    public_investor: bool
+    public_investor_share: float
 
     @cached_property
     def municipal_net_pv(self) -> np.ndarray:
@@ -247,12 +247,27 @@ class DealFlows:
         return np.isfinite(irr) & (np.nan_to_num(irr, nan=-np.inf) >= self.hurdle_rate_per_year)
 
     @cached_property
+    def _public_investment_pv(self) -> np.ndarray:
+        """The public share of the investor's flows, present value at the budget's rate."""
+        if self.public_investor_share == 0:
+            return np.zeros(self.investor_cash_flow.shape[0])
+        return self.public_investor_share * np.einsum("dt,t->d", self.investor_cash_flow, self.discount)
+
+    @cached_property
+    def public_funder_cost_pv(self) -> np.ndarray:
+        """What the public funder (guarantor, and public investor) loses, present value: the guarantee's net cost
+        and the public share of the investor's loss."""
+        return self.guarantee_cost_pv - self._public_investment_pv
+
+    @cached_property
+    def public_funder_exposure(self) -> np.ndarray:
+        """The most the public funder can lose: the guarantee's exposure and the public share of the principal."""
+        return self.guarantee_exposure + self.public_investor_share * self.investor_principal
+
+    @cached_property
     def public_net_pv(self) -> np.ndarray:
-        """Every holder's saving less outcome payments and the guarantee's net cost (and a public investor's flows)."""
-        net = self.budget_effect_pv.sum(axis=1) - self.outcome_payments_pv - self.guarantee_cost_pv
-        if self.public_investor:
-            net = net + np.einsum("dt,t->d", self.investor_cash_flow, self.discount)
-        return net
+        """Every holder's saving less outcome payments and the public funder's net cost."""
+        return self.budget_effect_pv.sum(axis=1) - self.outcome_payments_pv - self.public_funder_cost_pv
 
     @cached_property
     def guarantee_full_cap(self) -> np.ndarray:
@@ -394,6 +409,6 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
         guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
         floor_per_principal=terms.floor_dkk(1.0) if deal.guarantee is not None else 0.0,
-        maturity_month=deal.maturity_month, discount=discount, public_investor=terms.public,
+        maturity_month=deal.maturity_month, discount=discount, public_investor_share=terms.public_share,
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __all__ = ["SCENARIOS", "load"]
 
-SCENARIOS = ("dsi2021", "reference")
+SCENARIOS = ("dsi2021", "dsi2021_investment", "reference")
 
 
 def load(name: str):
@@ -18,10 +18,10 @@ def load(name: str):
     """
     from ..errors import SpecError
 
-    if name == "dsi2021":
+    if name in ("dsi2021", "dsi2021_investment"):
         from .dsi2021 import dsi2021
 
-        portfolio, uncertainty, provenance = dsi2021()
+        portfolio, uncertainty, provenance = dsi2021("investment" if name.endswith("investment") else "guarantee")
         return portfolio, uncertainty, provenance.describe()
     if name == "reference":
         from .reference_model import reference_scenario

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import qmc
@@ -73,6 +73,8 @@ class Uncertainty:
     shocks : sequence of SharedShock
     method : {"mc", "lhs", "sobol"}
         Plain Monte Carlo, Latin hypercube, or scrambled Sobol (scipy.stats.qmc).
+    labels : mapping of name to str, optional
+        What each parameter or shock is, in words (figures and tables use them).
 
     Examples
     --------
@@ -86,6 +88,7 @@ class Uncertainty:
     copula: GaussianCopula | None = None
     shocks: tuple[SharedShock, ...] = ()
     method: str = "mc"
+    labels: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         where = "uncertainty"
@@ -106,6 +109,19 @@ class Uncertainty:
             for n in self.copula.names:
                 if n not in self.names:
                     raise _checks.fail(where, "copula name", n, "must be an uncertain parameter or a shock")
+        if not isinstance(self.labels, Mapping):
+            raise _checks.fail(where, "labels", self.labels, "must map parameter or shock names to text")
+        labels = dict(self.labels)
+        for n, text in labels.items():
+            if n not in self.names:
+                raise _checks.fail(where, "labels key", n, "must be an uncertain parameter or a shock")
+            if not isinstance(text, str) or not text.strip():
+                raise _checks.fail(where, f"labels[{n!r}]", text, "must be a non-empty text")
+        object.__setattr__(self, "labels", labels)
+
+    def label(self, name: str) -> str:
+        """The label of a parameter or shock (its name if it has none)."""
+        return self.labels.get(name, name)
 
     @property
     def names(self) -> tuple[str, ...]:
