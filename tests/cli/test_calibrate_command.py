@@ -38,6 +38,7 @@ def test_calibrate_prints_the_report_and_writes_a_scenario_run_accepts(calibrate
     assert scenario.run == {"draws": 300, "seed": 4} and scenario.calibrate.target == {"holbaek/investor_irr": ["mean", 0.03]}
     scale = sr.term_value(scenario.portfolio, "holbaek/contract.mechanisms[0].payment_dkk") / 4.6e6
     assert 0 < scale < 8 and scale != 1.0
+    assert scenario.provenance is not None and len(scenario.provenance.entries) > 50  # still says where from
 
 
 def test_run_settles_the_calibrated_scenario_on_the_saved_paths(calibrated):

@@ -74,6 +74,8 @@ CASES = {
     "calibrate --out a folder": (["calibrate", "--vary", "holbaek/contract.mechanisms[0].scale=0:8", "--target",
                                   "holbaek/investor_irr=mean:0.05", "--out", "afolder"], ["--out is 'afolder'", "folder"]),
     "an unknown option": (["run", "--colour", "red"], ["unrecognized arguments: --colour"]),
+    "a format not written": (["run", "--format", "pdf"], ["--format is 'pdf'", "'pdf' is not one of csv, xlsx"]),
+    "an empty format": (["run", "--format", ","], ["--format is ','", "give csv, xlsx or both"]),
 }
 
 

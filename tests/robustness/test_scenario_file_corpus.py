@@ -12,7 +12,7 @@ import tomli_w
 
 from sirisk import io
 from sirisk.cli import main
-from sirisk.scenarios import load
+from sirisk.scenarios import load, provenance_of
 
 H = ("portfolio", "deals", 0)         # Holbaek's deal
 P = H + ("programme",)
@@ -228,6 +228,19 @@ CASES = {
     "calibrate the programme": (setting((), "calibrate", {"vary": {"holbaek/programme.horizon_months": [60, 100]},
                                                           "target": {"holbaek/investor_irr": ["mean", 0.05]}}),
                                 ["programme is fixed by the simulation"]),
+    # [[provenance]]
+    "provenance not a list": (setting((), "provenance", {"kind": "cited"}), ["provenance: must be a list of tables"]),
+    "provenance of an unknown kind": (setting(("provenance", 0), "kind", "rumoured"),
+                                      ["provenance[0]: kind is 'rumoured'", "cited, assumed, designed"]),
+    "provenance without a source": (dropping(("provenance", 0), "source"),
+                                    ["provenance[0]: missing key 'source'", "a cited entry has key, value, source"]),
+    "provenance with an unknown key": (setting(("provenance", 0), "page", 3), ["provenance[0]: unknown key 'page'"]),
+    "provenance with an empty source": (setting(("provenance", 0), "source", " "),
+                                        ["provenance[0].source: is ' '", "non-empty text"]),
+    "an assumption outside its range": (lambda d: next(r for r in d["provenance"] if r["kind"] == "assumed").update(
+        value=1e9), ["value is 1000000000.0", "must lie in its range"]),
+    "an assumption's range a word": (lambda d: next(r for r in d["provenance"] if r["kind"] == "assumed").update(
+        low="low"), [".low: is 'low'", "must be numbers"]),
     # sections
     "an unknown section": (setting((), "extra", {"a": 1}), ["extra: unknown section"]),
     "no portfolio": (dropping((), "portfolio"), ["portfolio: missing section"]),
@@ -237,7 +250,8 @@ CASES = {
 @pytest.fixture(scope="module")
 def exported():
     portfolio, uncertainty, _ = load("dsi2021")
-    return tomllib.loads(io.dumps(portfolio, uncertainty, {"draws": 1000, "seed": 1}))
+    return tomllib.loads(io.dumps(portfolio, uncertainty, {"draws": 1000, "seed": 1},
+                                  provenance=provenance_of("dsi2021")))
 
 
 def _validate(path, capsys):

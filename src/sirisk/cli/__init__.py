@@ -107,11 +107,15 @@ def _parser() -> argparse.ArgumentParser:
                "results.nc and four figures into --out.",
                "  sirisk run                                   # the built-in dsi2021, 10,000 draws\n"
                "  sirisk run my.toml --draws 50000 --out my_results\n"
+               "  sirisk run --format csv,xlsx                 # the tables for a spreadsheet too\n"
                "  sirisk run my.toml --simulation sim.nc       # keep the paths; later runs of the same\n"
                "                                               # scenario with other terms settle them\n")
     _scenario_argument(run)
     _run_options(run)
     run.add_argument("--out", default="results", help="output folder (default ./results)")
+    run.add_argument("--format", default=None, metavar="csv,xlsx",
+                     help="also write the summary, the per-draw metrics and the budget by year as CSV files and/or "
+                          "an Excel workbook (xlsx needs the excel extra: pip install 'sirisk[excel]')")
     run.add_argument("--simulation", default=None,
                      help="a simulation file: settled if it exists (only design terms may differ from what was "
                           "simulated), else the paths are simulated and saved there")

@@ -32,7 +32,9 @@ def _scenario(name: str, with_calibration: bool = False):
         found = portfolio, uncertainty, text, {}, None
     elif name.endswith(".toml") or Path(name).exists():
         s = io.read(name)
-        found = s.portfolio, s.uncertainty, f"scenario file {name}", s.run, s.calibrate
+        text = (s.provenance.describe() if s.provenance is not None
+                else f"  (scenario file {name} has no [[provenance]] tables: nothing says where its numbers come from)")
+        found = s.portfolio, s.uncertainty, text, s.run, s.calibrate
     else:
         raise SpecError(f"scenario is {name!r}; must be a built-in scenario ({', '.join(SCENARIOS)}) or a .toml file")
     return found if with_calibration else found[:4]
@@ -110,13 +112,21 @@ def _run(args, outputs: Outputs) -> int:
     from ..analysis import evaluate, risk_summary, settle
     from ..analysis.summary import budget_by_year
 
+    from .tables_out import parse_formats, write_tables
+
     portfolio, uncertainty, _, run = _scenario(args.scenario)
     settings = _settings(args, run)
+    formats = parse_formats(args.format)
     sim, save_to = _simulation_option(args, portfolio, uncertainty, settings, "evaluate")
+    for deal in portfolio.deals:
+        for warning in deal.warnings:
+            print(f"sirisk: warning: {warning}", file=sys.stderr)
     out = folder_for_writing(args.out, "--out")  # checked and created last: nothing is left by bad input
     figures = {"investor_irr.png": plot.investor_irr, "municipal_net_fan.png": plot.municipal_net_fan,
                "guarantee_draws.png": plot.guarantee_draws, "tornado.png": plot.tornado}
-    outputs.expect(out / "results.nc", *(out / name for name in figures), *([save_to] if save_to else []))
+    outputs.expect(out / "results.nc", *(out / name for name in figures), *([save_to] if save_to else []),
+                   *(out / f"{t}.csv" for t in ("summary", "per_draw", "budget_by_year") if "csv" in formats),
+                   *([out / "results.xlsx"] if "xlsx" in formats else []))
     start = time.perf_counter()
     if sim is None and save_to is not None:
         sim = _simulate(portfolio, uncertainty, settings, args, "run")
@@ -136,15 +146,18 @@ def _run(args, outputs: Outputs) -> int:
     inputs = f"{uncertainty.method} sampling of {len(uncertainty.names)} uncertain inputs" if uncertainty else "no uncertain inputs"
     title = (f"sirisk {results.attrs['sirisk_version']}: {portfolio.name}, {settings['draws']:,} draws, "
              f"seed {settings['seed']}, {seconds:.1f} s ({inputs})")
-    print(summary_table(risk_summary(results), title))
+    summary, yearly = risk_summary(results), budget_by_year(results)
+    print(summary_table(summary, title))
     print()
-    print(yearly_table(budget_by_year(results)))
+    print(yearly_table(yearly))
     compress = {name: {"zlib": True, "complevel": 4} for name in results.data_vars}
     outputs.write(out / "results.nc", lambda p: results.to_netcdf(p, engine="netcdf4", encoding=compress))
     for name, make in figures.items():
         fig = make(results)
         outputs.write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
-    print(f"\nwrote {out / 'results.nc'} and {len(figures)} figures in {out}/")
+    tables = write_tables(out, formats, results, summary, yearly, outputs)
+    print(f"\nwrote {out / 'results.nc'} and {len(figures)} figures"
+          + (f", and {', '.join(p.name for p in tables)}" if tables else "") + f" in {out}/")
     return 0
 
 
@@ -223,7 +236,11 @@ def _calibrate(args, outputs: Outputs) -> int:
         result = spec.run(portfolio, sim, progress=lambda calls: bar.update(calls - bar.n))
     seconds = time.perf_counter() - start
     run_settings = {**run, "draws": sim.total_draws, "seed": int(sim.attrs["seed_entropy"])}
-    outputs.write(out, lambda p: io.dump(p, result.portfolio, uncertainty, run_settings, spec))
+    from ..scenarios import provenance_of
+
+    provenance = (provenance_of(args.scenario) if args.scenario in SCENARIOS
+                  else io.read(args.scenario).provenance)
+    outputs.write(out, lambda p: io.dump(p, result.portfolio, uncertainty, run_settings, spec, provenance))
     print(f"sirisk calibrate: {portfolio.name}, {sim.n_draws:,} draws, seed {sim.attrs['seed_entropy']}, "
           f"{seconds:.1f} s\n")
     print(result.report())
@@ -253,6 +270,9 @@ def _validate(args, outputs: Outputs) -> int:
     portfolio, uncertainty, run = s.portfolio, s.uncertainty, s.run
     settings = _settings(args, run)
     _check_run(portfolio, uncertainty, settings, "evaluate")
+    for deal in portfolio.deals:
+        for warning in deal.warnings:
+            print(f"warning: {warning}")
     print(f"{args.file}: valid: portfolio {portfolio.name!r} with {len(portfolio.deals)} programmes "
           f"({', '.join(d.name for d in portfolio.deals)}), "
           f"{len(uncertainty.names) if uncertainty else 0} uncertain inputs, run settings {run or 'default'}"
@@ -264,10 +284,13 @@ def _export(args, outputs: Outputs) -> int:
     from .. import io
     from ..scenarios import load
 
+    from ..scenarios import provenance_of
+
     path = file_for_writing(args.file, "FILE")
     outputs.expect(path)
     portfolio, uncertainty, _ = load(args.scenario)
-    outputs.write(path, lambda p: io.dump(p, portfolio, uncertainty, DEFAULT_RUN))
+    outputs.write(path, lambda p: io.dump(p, portfolio, uncertainty, DEFAULT_RUN,
+                                          provenance=provenance_of(args.scenario)))
     print(f"wrote {path}")
     return 0
 

@@ -4,7 +4,10 @@ A file can say everything the Python API can. ``[run]`` holds run settings,
 ``[portfolio]`` and ``[uncertainty]`` the scenario, and an optional
 ``[calibrate]`` table what ``sirisk calibrate`` solves (``vary``,
 ``target``, ``subject_to``, ``tolerance``, ``max_calls``; see
-:func:`sirisk.calibrate`), which ``sirisk run`` ignores. Tables map onto the spec
+:func:`sirisk.calibrate`), which ``sirisk run`` ignores, and optional
+``[[provenance]]`` tables say where each number comes from (``sirisk export``
+writes them and ``sirisk describe FILE`` prints them, so that an edited
+scenario still says where its numbers come from). Tables map onto the spec
 classes field by field (the field names are the keyword arguments of
 ``sirisk.Programme``, ``sirisk.Deal``, ...). Where several classes fit (person
 measures, payment mechanisms, distributions) a table names its class with
@@ -40,7 +43,7 @@ __all__ = ["dumps", "loads", "dump", "load", "plain", "read", "reads", "Scenario
 
 RUN_KEYS = {"draws": int, "seed": int, "batch_size": int, "threads": int}
 CALIBRATE_KEYS = ("vary", "target", "subject_to", "tolerance", "max_calls")
-SECTIONS = ("run", "portfolio", "uncertainty", "calibrate")
+SECTIONS = ("run", "portfolio", "uncertainty", "calibrate", "provenance")
 
 _POLY = {cls.__name__: cls for cls in (
     m.Sustained, m.InStatesAt, m.MonthsIn, mo.RateCard, mo.Threshold, mo.GainShare, mo.FixedFee,
@@ -121,8 +124,8 @@ def _calibrate_table(spec) -> dict:
     return out
 
 
-def dumps(portfolio, uncertainty=None, run: dict | None = None, calibrate=None) -> str:
-    """TOML text for a portfolio, its uncertainty, run settings and (optionally) a calibration spec."""
+def dumps(portfolio, uncertainty=None, run: dict | None = None, calibrate=None, provenance=None) -> str:
+    """TOML text for a portfolio, its uncertainty, run settings, and optionally a calibration spec and a provenance."""
     doc = {}
     if run:
         doc["run"] = dict(run)
@@ -131,12 +134,19 @@ def dumps(portfolio, uncertainty=None, run: dict | None = None, calibrate=None) 
         doc["uncertainty"] = _table(uncertainty)
     if calibrate is not None:
         doc["calibrate"] = _calibrate_table(calibrate)
+    if provenance is not None:
+        from ..scenarios.provenance import Provenance
+
+        if not isinstance(provenance, Provenance):
+            raise SpecError(f"provenance is a {type(provenance).__name__}; must be a sirisk.scenarios.provenance."
+                            "Provenance (sirisk.scenarios.provenance_of(name) gives a built-in one)")
+        doc["provenance"] = [{k: _plain(v) for k, v in row.items()} for row in provenance.to_plain()]
     return tomli_w.dumps(doc)
 
 
-def dump(path, portfolio, uncertainty=None, run: dict | None = None, calibrate=None) -> None:
+def dump(path, portfolio, uncertainty=None, run: dict | None = None, calibrate=None, provenance=None) -> None:
     """Write a scenario file (whole or not at all)."""
-    text = dumps(portfolio, uncertainty, run, calibrate)
+    text = dumps(portfolio, uncertainty, run, calibrate, provenance)
     write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
@@ -203,6 +213,7 @@ class Scenario:
     uncertainty: un.Uncertainty | None
     run: dict
     calibrate: object | None = None  # a sirisk.design.calibrate.CalibrationSpec
+    provenance: object | None = None  # a sirisk.scenarios.provenance.Provenance
 
 
 def _calibrate_spec(table, portfolio, source):
@@ -254,7 +265,12 @@ def reads(text: str, source: str = "<text>") -> Scenario:
     except _FileError as err:
         raise SpecError(f"{source}: {err}") from None
     calibrate = _calibrate_spec(doc["calibrate"], portfolio, source) if "calibrate" in doc else None
-    return Scenario(portfolio, uncertainty, run, calibrate)
+    provenance = None
+    if "provenance" in doc:
+        from ..scenarios.provenance import Provenance
+
+        provenance = Provenance.from_plain(doc["provenance"], where=f"{source}: provenance")
+    return Scenario(portfolio, uncertainty, run, calibrate, provenance)
 
 
 def loads(text: str, source: str = "<text>"):

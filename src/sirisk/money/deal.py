@@ -11,7 +11,7 @@ from ..model.measures import MonthsIn
 from ..model.programme import Programme
 from .budget import Budget
 from .capital import Guarantee, InvestorTerms
-from .contract import Contract, GainShare, Threshold
+from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
 from .costs import ProgrammeCosts
 
 __all__ = ["Deal", "Portfolio", "base_costs_dkk"]
@@ -24,6 +24,23 @@ def base_costs_dkk(programme: Programme, costs: ProgrammeCosts) -> float:
     months = np.minimum(np.arange(len(intake)) + costs.service_months, T) - np.arange(len(intake))
     return float(costs.per_enrolment_dkk * intake.sum() + costs.per_participant_month_dkk * (intake * months).sum()
                  + costs.fixed_dkk_per_month * min(costs.fixed_months, T))
+
+
+def _final_offset(measure, outcome) -> int | None:
+    """Months after enrolment by which a person's outcome is settled for good (None: it may come at any time)."""
+    from ..model.measures import InStatesAt, MonthsIn, Sustained
+
+    if isinstance(measure, InStatesAt):
+        final = measure.month
+    elif isinstance(measure, MonthsIn):
+        final = measure.within_months - 1
+    elif isinstance(measure, Sustained) and measure.start_within_months is not None:
+        final = measure.start_within_months + measure.months - 1
+    else:
+        final = None
+    if outcome.by_month is not None:
+        final = outcome.by_month if final is None else min(final, outcome.by_month)
+    return final
 
 
 @dataclass(frozen=True)
@@ -149,6 +166,42 @@ class Deal:
     def maturity_month(self) -> int:
         m = self.investor.maturity_month
         return self.programme.horizon_months - 1 if m is None else m
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Contract terms that can never pay (valid, but almost certainly not what was meant).
+
+        Examples
+        --------
+        >>> from sirisk.scenarios import load
+        >>> load("dsi2021")[0].deals[0].warnings
+        ()
+        """
+        out = []
+        maturity = self.maturity_month
+        measures = {m.name: m for m in self.programme.measures}
+        for k, m in enumerate(self.contract.mechanisms):
+            where = f"deal {self.name!r}: contract.mechanisms[{k}] ({type(m).__name__})"
+            amounts = {RateCard: lambda m: sum(p for _, p in m.prices), Threshold: lambda m: m.payment_dkk
+                       + (m.fallback_payment_dkk or 0.0), GainShare: lambda m: m.share, FixedFee: lambda m: m.dkk}
+            if next(f for cls, f in amounts.items() if isinstance(m, cls))(m) == 0:
+                out.append(f"{where}: every amount is 0, so it never pays")
+                continue
+            if not isinstance(m, Threshold):
+                continue
+            pay_at = [t + m.lag_months for t in m.measure_months]
+            if all(t > maturity for t in pay_at) and (m.fallback_month is None or m.fallback_month + m.lag_months > maturity):
+                out.append(f"{where}: every payment falls due after maturity (month {maturity}), so it never pays")
+            if m.baseline.kind == "fixed" and m.threshold > 1 - m.baseline.rate:
+                out.append(f"{where}: threshold is {m.threshold:g}, above the most a rate can improve on the fixed "
+                           f"baseline ({1 - m.baseline.rate:g}), so it never pays")
+            if m.fallback_month is not None and m.baseline.kind != "control_group":
+                final = _final_offset(measures[self.contract.outcome(m.outcome).measure], self.contract.outcome(m.outcome))
+                if final is not None and all(last + final <= month for (_, last), month in zip(m.cohorts, m.measure_months)):
+                    out.append(f"{where}: the fallback can never pay: every cohort's outcome is final by its "
+                               "measurement month, so all cohorts together improve no more than the best cohort, "
+                               "which did not reach the threshold")
+        return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["SCENARIOS", "load"]
+__all__ = ["SCENARIOS", "load", "provenance_of"]
 
 SCENARIOS = ("dsi2021", "dsi2021_investment", "reference")
 
@@ -27,4 +27,17 @@ def load(name: str):
         from .reference_model import reference_scenario
 
         return reference_scenario()
+    raise SpecError(f"scenario is {name!r}; must be one of the built-in scenarios {SCENARIOS}")
+
+
+def provenance_of(name: str):
+    """The provenance registry of a built-in scenario (None where it has none: the synthetic reference)."""
+    from ..errors import SpecError
+
+    if name in ("dsi2021", "dsi2021_investment"):
+        from .dsi2021 import dsi2021
+
+        return dsi2021("investment" if name.endswith("investment") else "guarantee")[2]
+    if name == "reference":
+        return None
     raise SpecError(f"scenario is {name!r}; must be one of the built-in scenarios {SCENARIOS}")

@@ -147,6 +147,15 @@ class Provenance:
             if extra or missing:
                 raise SpecError(f"{w}: {'unknown key ' + repr(sorted(extra)[0]) if extra else 'missing key ' + repr(missing[0])}"
                                 f"; a {row['kind']} entry has {', '.join(fields[row['kind']])}")
+            for name in ("key", "source", "how", "why", "parameter"):
+                if name in row and not (isinstance(row[name], str) and row[name].strip()):
+                    raise SpecError(f"{w}.{name}: is {row[name]!r}; must be non-empty text")
+            numbers = ("value", "low", "high") if row["kind"] == "assumed" else ()
+            for name in numbers:
+                if isinstance(row[name], bool) or not isinstance(row[name], (int, float)):
+                    raise SpecError(f"{w}.{name}: is {row[name]!r}; an assumption's value and range must be numbers")
+            if isinstance(row["value"], list):  # TOML has arrays, the registry tuples
+                row = {**row, "value": tuple(row["value"])}
             if row["kind"] == "cited":
                 p.entries.append(Cited(row["key"], row["value"], row["source"]))
             elif row["kind"] == "designed":
