@@ -42,7 +42,7 @@ def test_cli_run_writes_results_figures_and_a_summary(tmp_path):
                  "net budget effect per contract year"):
         assert name in res.stdout
     files = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert files == ["guarantee_draws.png", "investor_irr.png", "municipal_net_fan.png", "results.nc", "tornado.png"]
+    assert files == ["deal_zone.png", "guarantee_draws.png", "investor_irr.png", "municipal_net_fan.png", "results.nc", "tornado.png"]
     with xr.open_dataset(tmp_path / "out" / "results.nc") as ds:
         assert ds.sizes["draw"] == 300 and ds.attrs["seed_entropy"] == "3"
         assert "input_value" in ds and ds.attrs["numba_version"]

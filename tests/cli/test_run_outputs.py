@@ -31,7 +31,7 @@ def _rows(path):
 
 def test_the_tables_are_written_beside_the_results(run_folder):
     names = sorted(p.name for p in run_folder.iterdir())
-    assert names == ["budget_by_year.csv", "guarantee_draws.png", "investor_irr.png", "municipal_net_fan.png",
+    assert names == ["budget_by_year.csv", "deal_zone.png", "guarantee_draws.png", "investor_irr.png", "municipal_net_fan.png",
                      "per_draw.csv", "results.nc", "results.xlsx", "summary.csv", "tornado.png"]
 
 

@@ -157,7 +157,7 @@ CASES = {
     "plot: a dict": (lambda c: plot.investor_irr({"a": 1}), ["investor_irr: results is dict", "sirisk.evaluate"]),
     "plot: no monthly series": (lambda c: plot.municipal_net_fan(sr.settle(c["deal"], c["sim"], monthly=False)),
                                 ["no variable 'budget_effect'", "monthly=True"]),
-    "plot: unknown tornado output": (lambda c: plot.tornado(c["results"], output="nothing"),
+    "plot: unknown tornado output": (lambda c: plot.tornado(c["results"], outputs="nothing"),
                                      ["output is 'nothing'", "must be a per-draw variable"]),
     "plot: not a sweep": (lambda c: plot.tradeoff(c["results"]), ["tradeoff: grid is Dataset", "sirisk.sweep"]),
     "plot: not a break-even": (lambda c: plot.deal_zone(c["results"]), ["deal_zone: report is Dataset", "break_even"]),

@@ -135,6 +135,11 @@ class ResultsWriter:
         ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals],
                                {"units": "DKK"})
         ds["investment"] = ("programme", [d.investor.commitment_dkk for d in deals], {"units": "DKK"})
+        ds["investor_hurdle"] = ("programme", [d.investor.hurdle_rate_per_year for d in deals],
+                                 {"units": "1/year", "description": "the investor's hurdle rate"})
+        if monthly:  # what turns a monthly series into present values, as the *_pv variables did
+            ds["discount_factor"] = (("programme", "month"), np.stack([d.budget.month_factors(self.T)[1] for d in deals]),
+                                     {"units": "1", "description": "the budget's discount factor to the contract start"})
         totals = {"portfolio_guarantee_draw": ds.guarantee_draw.sum("programme"),
                   "portfolio_municipal_net_pv": ds.municipal_net_pv.sum("programme")}
         irr = np.where(self.irr_reason == 1, -1.0, (1 + self.irr_rate) ** 12 - 1)

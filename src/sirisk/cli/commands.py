@@ -50,13 +50,18 @@ def _settings(args, run: dict) -> dict:
     return settings
 
 
-def _check_run(portfolio, uncertainty, settings: dict, kind: str) -> None:
-    """What the run would refuse, refused now: inputs against the portfolio, and the memory it needs."""
+def _check_run(portfolio, uncertainty, settings: dict, kind: str | tuple[str, ...]) -> None:
+    """What the run would refuse, refused now: inputs against the portfolio, and the memory it needs
+    (for a run that simulates and then settles, ``("simulate", "settle")``: both are held at once)."""
     from ..analysis import preflight
 
     preflight.check_inputs(portfolio, uncertainty)
-    need = preflight.memory_need(portfolio, settings["draws"], batch_size=settings["batch_size"], kind=kind,
-                                 uncertainty=uncertainty)
+    parts = {}
+    for k in (kind,) if isinstance(kind, str) else kind:
+        for name, size in preflight.memory_need(portfolio, settings["draws"], batch_size=settings["batch_size"],
+                                                kind=k, uncertainty=uncertainty).parts.items():
+            parts[name] = max(parts.get(name, 0), size)  # working memory is reused, not added
+    need = preflight.MemoryNeed(dict(sorted(parts.items(), key=lambda kv: -kv[1])))
     preflight.check_memory(need, what=f"a run of {settings['draws']:,} draws", draws_option="--draws",
                            batch_option="batch_size in the file's [run] table")
 
@@ -94,7 +99,7 @@ def _simulate(portfolio, uncertainty, settings: dict, args, what: str):
                                   batch_size=settings["batch_size"])
 
 
-def _simulation_option(args, portfolio, uncertainty, settings, kind: str):
+def _simulation_option(args, portfolio, uncertainty, settings, kind):
     """``(saved simulation or None, path to save a new one in or None)``, all checked before anything runs."""
     if args.simulation is None:
         _check_run(portfolio, uncertainty, settings, kind)
@@ -103,45 +108,43 @@ def _simulation_option(args, portfolio, uncertainty, settings, kind: str):
     if path is not None and path.exists():
         return _saved_simulation(path, portfolio, uncertainty, args), None
     path = file_for_writing(args.simulation, "--simulation")
-    _check_run(portfolio, uncertainty, settings, "simulate")
+    _check_run(portfolio, uncertainty, settings, kind)
     return None, path
+
+
+OVERPAY_LIMIT = 0.12  # the deal zone's limit on P(municipality overpaid): the dsi2021 target
+RUN_MEMORY = ("simulate", "settle")  # run keeps the simulation (for the deal zone) beside the results
 
 
 def _run(args, outputs: Outputs) -> int:
     from .. import plot
-    from ..analysis import evaluate, risk_summary, settle
+    from ..analysis import risk_summary, settle
     from ..analysis.summary import budget_by_year
+    from ..design import break_even
 
     from .tables_out import parse_formats, write_tables
 
     portfolio, uncertainty, _, run = _scenario(args.scenario)
     settings = _settings(args, run)
     formats = parse_formats(args.format)
-    sim, save_to = _simulation_option(args, portfolio, uncertainty, settings, "evaluate")
+    sim, save_to = _simulation_option(args, portfolio, uncertainty, settings, RUN_MEMORY)
     for deal in portfolio.deals:
         for warning in deal.warnings:
             print(f"sirisk: warning: {warning}", file=sys.stderr)
     out = folder_for_writing(args.out, "--out")  # checked and created last: nothing is left by bad input
     figures = {"investor_irr.png": plot.investor_irr, "municipal_net_fan.png": plot.municipal_net_fan,
                "guarantee_draws.png": plot.guarantee_draws, "tornado.png": plot.tornado}
-    outputs.expect(out / "results.nc", *(out / name for name in figures), *([save_to] if save_to else []),
+    outputs.expect(out / "results.nc", *(out / name for name in figures), out / "deal_zone.png",
+                   *([save_to] if save_to else []),
                    *(out / f"{t}.csv" for t in ("summary", "per_draw", "budget_by_year") if "csv" in formats),
                    *([out / "results.xlsx"] if "xlsx" in formats else []))
     start = time.perf_counter()
-    if sim is None and save_to is not None:
+    if sim is None:  # simulated once: settled for the results, and again for the deal zone
         sim = _simulate(portfolio, uncertainty, settings, args, "run")
-        outputs.write(save_to, sim.to_netcdf)
-    if sim is not None:
-        settings["draws"], settings["seed"] = sim.total_draws, sim.attrs.get("seed_entropy")
-        results = settle(portfolio, sim)
-    else:
-        from tqdm import tqdm
-
-        with tqdm(total=settings["draws"], unit="draw", delay=1.0, disable=args.quiet, file=sys.stderr,
-                  desc=f"sirisk run {portfolio.name}") as bar:
-            results = evaluate(portfolio, draws=settings["draws"], rng=settings["seed"], uncertainty=uncertainty,
-                               threads=settings.get("threads"), progress=bar.update,
-                               batch_size=settings["batch_size"])
+        if save_to is not None:
+            outputs.write(save_to, sim.to_netcdf)
+    settings["draws"], settings["seed"] = sim.total_draws, sim.attrs.get("seed_entropy")
+    results = settle(portfolio, sim)
     seconds = time.perf_counter() - start
     inputs = f"{uncertainty.method} sampling of {len(uncertainty.names)} uncertain inputs" if uncertainty else "no uncertain inputs"
     title = (f"sirisk {results.attrs['sirisk_version']}: {portfolio.name}, {settings['draws']:,} draws, "
@@ -150,8 +153,12 @@ def _run(args, outputs: Outputs) -> int:
     print(summary_table(summary, title))
     print()
     print(yearly_table(yearly))
+    zone = break_even(portfolio, sim, overpay_limit=OVERPAY_LIMIT)
+    print()
+    print(zone.report())
     compress = {name: {"zlib": True, "complevel": 4} for name in results.data_vars}
     outputs.write(out / "results.nc", lambda p: results.to_netcdf(p, engine="netcdf4", encoding=compress))
+    figures["deal_zone.png"] = lambda _: zone.plot()
     for name, make in figures.items():
         fig = make(results)
         outputs.write(out / name, lambda p, fig=fig: fig.savefig(p, format="png", dpi=110))
@@ -269,7 +276,7 @@ def _validate(args, outputs: Outputs) -> int:
     s = io.read(args.file)
     portfolio, uncertainty, run = s.portfolio, s.uncertainty, s.run
     settings = _settings(args, run)
-    _check_run(portfolio, uncertainty, settings, "evaluate")
+    _check_run(portfolio, uncertainty, settings, RUN_MEMORY)
     for deal in portfolio.deals:
         for warning in deal.warnings:
             print(f"warning: {warning}")

@@ -1,13 +1,16 @@
-"""The standard figures of a run. Each takes the Dataset from :func:`sirisk.evaluate` and returns a Figure."""
+"""The standard figures of a run. Each takes the Dataset from :func:`sirisk.evaluate` or :func:`sirisk.settle`
+and returns a Figure; each says in its units what the board's table says in numbers."""
 
 from __future__ import annotations
 
 import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
-from scipy import stats
 
-__all__ = ["investor_irr", "municipal_net_fan", "guarantee_draws", "tornado", "tradeoff", "deal_zone"]
+__all__ = ["investor_irr", "municipal_net_fan", "guarantee_draws", "tornado", "point_masses", "POINT_MASS_SHARE"]
+
+# A value held by at least this share of the draws is a point mass: marked, not smeared into a bar.
+POINT_MASS_SHARE = 0.02
 
 
 def _require(results, names, what: str) -> None:
@@ -21,54 +24,104 @@ def _require(results, names, what: str) -> None:
         if name not in results:
             raise SpecError(f"{what}: results has no variable {name!r}; give the Dataset of sirisk.evaluate or "
                             "sirisk.settle" + (" with its monthly series (monthly=True)" if name in
-                                               ("budget_effect", "outcome_payment") else ""))
+                                               ("budget_effect", "outcome_payment", "discount_factor") else ""))
 
 
-def _grid(n: int, title: str):
-    fig = Figure(figsize=(4.2 * n, 3.4), layout="constrained")
-    axes = fig.subplots(1, n, squeeze=False)[0]
+def _grid(n: int, title: str, rows: int = 1, height: float = 3.4, width: float = 4.2):
+    fig = Figure(figsize=(width * n, height * rows), layout="constrained")
+    axes = fig.subplots(rows, n, squeeze=False)
     fig.suptitle(title)
-    return fig, axes
+    return fig, (axes[0] if rows == 1 else axes)
+
+
+def point_masses(values, share: float = POINT_MASS_SHARE) -> list[tuple[float, float]]:
+    """``(value, share of the finite draws)`` for each value held by at least ``share`` of them.
+
+    Examples
+    --------
+    >>> point_masses([0.0, 0.0, 0.0, 0.1, 0.2, 0.3], share=0.4)
+    [(0.0, 0.5)]
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if not len(x):
+        return []
+    u, counts = np.unique(x, return_counts=True)
+    keep = counts / len(x) >= share
+    return [(float(v), float(c / len(x))) for v, c in zip(u[keep], counts[keep])]
 
 
 def investor_irr(results) -> Figure:
-    """Distribution of the investor's IRR per programme (draws without an IRR are counted in the title)."""
+    """The investor's IRR per programme as an ECDF, with its point masses and the hurdle marked.
+
+    A guarantee that repays the principal puts many draws exactly at 0 %
+    and a return cap many at the cap: a histogram hides them in one bar,
+    the ECDF shows them as a step whose height is their share. Draws
+    without an IRR are counted in the title.
+    """
     _require(results, ("investor_irr",), "investor_irr")
     names = list(results.programme.values)
-    fig, axes = _grid(len(names), "Investor IRR per year")
+    fig, axes = _grid(len(names), "Investor IRR per year: share of draws at or below")
     for ax, name in zip(axes, names):
-        irr = results.investor_irr.sel(programme=name).values
+        irr = results.investor_irr.sel(programme=name).values.astype(float)
         ok = np.isfinite(irr)
-        ax.hist(100 * irr[ok], bins=40, color="tab:blue")
-        ax.axvline(0, color="k", lw=0.8)
+        x = np.sort(100 * irr[ok])
+        if len(x):
+            ax.step(x, np.arange(1, len(x) + 1) / len(x), where="post", color="tab:blue")
+            ax.axvline(float(np.mean(x)), color="tab:blue", ls=":", lw=1, label=f"mean {np.mean(x):.1f} %")
+        for value, share in point_masses(irr[ok]):
+            below = float(np.mean(irr[ok] < value))
+            ax.plot([100 * value] * 2, [below, below + share], color="tab:red", lw=3, solid_capstyle="butt")
+            ax.annotate(f"{share:.0%} at {100 * value:.1f} %", (100 * value, below + share / 2),
+                        textcoords="offset points", xytext=(5, 0), fontsize=7, color="tab:red", va="center")
+        if "investor_hurdle" in results:
+            hurdle = 100 * float(results.investor_hurdle.sel(programme=name))
+            ax.axvline(hurdle, color="k", ls="--", lw=0.8, label=f"hurdle {hurdle:.0f} %")
+        ax.set_ylim(0, 1)
         ax.set_title(f"{name} ({(~ok).mean():.0%} no IRR)" if (~ok).any() else name)
         ax.set_xlabel("IRR (% a year)")
-    axes[0].set_ylabel("draws")
+        ax.legend(loc="lower right", fontsize=7)
+        ax.grid(alpha=0.3)
+    axes[0].set_ylabel("share of draws")
     return fig
 
 
-def municipal_net_fan(results) -> Figure:
-    """Fan chart of the cumulative municipal net effect (saving minus outcome payments, nominal DKK)."""
-    _require(results, ("budget_effect", "outcome_payment"), "municipal_net_fan")
+def municipal_net_fan(results, present_value: bool = True) -> Figure:
+    """Fan chart of the municipality's cumulative net effect (saving less outcome payments) over the years.
+
+    In present value (the default) the last year's mean is the table's
+    expected net saving; the bands are the 5-95 % and 25-75 % ranges of
+    the draws, the line their median, the dotted line their mean.
+    """
+    from ..analysis.cumulative import cumulative_municipal_net
+
+    _require(results, ("budget_effect", "outcome_payment") + (("discount_factor",) if present_value else ()),
+             "municipal_net_fan")
     names = list(results.programme.values)
-    fig, axes = _grid(len(names), "Cumulative municipal net effect (saving - payments)")
-    net = (results.budget_effect.sel(holder="municipality") - results.outcome_payment).cumsum("month")
-    months = results.month.values
+    what = "present value" if present_value else "nominal"
+    fig, axes = _grid(len(names), f"The municipality's cumulative net effect (saving - payments, {what})")
+    net = cumulative_municipal_net(results, present_value)
+    years = (results.month.values + 1) / 12.0
     for ax, name in zip(axes, names):
-        q = np.quantile(net.sel(programme=name).values / 1e6, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-        ax.fill_between(months, q[0], q[4], alpha=0.25, color="tab:green", label="5-95 %")
-        ax.fill_between(months, q[1], q[3], alpha=0.45, color="tab:green", label="25-75 %")
-        ax.plot(months, q[2], color="darkgreen", label="median")
+        v = net.sel(programme=name).values / 1e6
+        q = np.quantile(v, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+        ax.fill_between(years, q[0], q[4], alpha=0.25, color="tab:green", label="5-95 %")
+        ax.fill_between(years, q[1], q[3], alpha=0.45, color="tab:green", label="25-75 %")
+        ax.plot(years, q[2], color="darkgreen", label="median")
+        m = v.mean(axis=0)
+        ax.plot(years, m, color="k", ls=":", lw=1, label="mean")
+        ax.annotate(f"{m[-1]:+.1f}", (years[-1], m[-1]), textcoords="offset points", xytext=(-4, 6),
+                    ha="right", fontsize=8)
         ax.axhline(0, color="k", lw=0.8)
         ax.set_title(name)
-        ax.set_xlabel("month")
-    axes[0].set_ylabel("mio. DKK")
-    axes[0].legend(loc="upper left", fontsize=8)
+        ax.set_xlabel("years since the start of intake")
+    axes[0].set_ylabel("mio. kr.")
+    axes[0].legend(loc="upper left", fontsize=7)
     return fig
 
 
 def guarantee_draws(results) -> Figure:
-    """Distribution of guarantee draws per programme and for the portfolio."""
+    """Distribution of guarantee draws per programme and for the portfolio, the exposure marked."""
     _require(results, ("guarantee_draw", "portfolio_guarantee_draw"), "guarantee_draws")
     names = list(results.programme.values)
     fig, axes = _grid(len(names) + 1, "Guarantee drawn")
@@ -76,120 +129,76 @@ def guarantee_draws(results) -> Figure:
     series.append(("portfolio", results.portfolio_guarantee_draw.values))
     for ax, (name, values) in zip(axes, series):
         ax.hist(values / 1e6, bins=40, color="tab:red")
+        if "guarantee_exposure" in results:
+            e = (results.guarantee_exposure.sel(programme=name) if name != "portfolio"
+                 else results.guarantee_exposure.sum("programme")).values
+            ax.axvline(float(np.max(e)) / 1e6, color="k", ls="--", lw=0.8, label="exposure")
+            ax.legend(fontsize=7)
         ax.set_title(f"{name}: drawn in {(values > 0).mean():.0%}")
-        ax.set_xlabel("mio. DKK")
+        ax.set_xlabel("mio. kr.")
     axes[0].set_ylabel("draws")
     return fig
 
 
-def tornado(results, output: str = "portfolio_investor_irr", top: int = 12) -> Figure:
-    """Which uncertain inputs move an output most: Spearman rank correlation with each input."""
+_UNITS = {"DKK": (1e-6, "mio. kr."), "1/year": (100.0, "IRR points, % a year")}
+
+
+def _label(name: str, label: str, programme: str) -> str:
+    """The input's human label, with its programme where it is another programme's."""
+    owner = name.split("/", 1)[0] if "/" in name else None
+    return label if owner in (None, programme) else f"{owner}: {label}"
+
+
+def tornado(results, outputs=("municipal_net_pv", "investor_irr"), top: int = 8, fraction: float = 0.1) -> Figure:
+    """What moves each programme's results: the mean in each uncertain input's low and high tenth, less the mean.
+
+    One row per output (default: the municipality's net saving in mio. kr.
+    and the investor's IRR in points), one column per programme; the
+    ``top`` inputs by swing, labelled as the scenario's provenance names
+    them, with two Monte Carlo standard errors as whiskers. Only sampled
+    inputs appear: contract terms are not uncertain.
+    """
+    from ..analysis.drivers import input_effects
     from ..errors import SpecError
 
     _require(results, (), "tornado")
-    if output not in results or results[output].dims != ("draw",):
-        per_draw = [v for v in results.data_vars if results[v].dims == ("draw",)]
-        raise SpecError(f"tornado: output is {output!r}; must be a per-draw variable of the results "
-                        f"({', '.join(per_draw)})")
-    fig = Figure(figsize=(7.5, 0.35 * top + 1.5), layout="constrained")
-    ax = fig.subplots()
-    y = results[output].values
-    if "input" not in results.dims:
-        ax.text(0.5, 0.5, "no uncertain inputs", ha="center", va="center")
+    outputs = (outputs,) if isinstance(outputs, str) else tuple(outputs)
+    per_draw = [v for v in results.data_vars if results[v].dims in (("draw",), ("draw", "programme"))]
+    for output in outputs:
+        if output not in per_draw:
+            raise SpecError(f"tornado: output is {output!r}; must be a per-draw variable of the results "
+                            f"({', '.join(per_draw)})")
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise SpecError(f"tornado: top is {top!r}; must be a whole number of at least 1")
+    if "input_value" not in results:
+        fig = Figure(figsize=(6, 2), layout="constrained")
+        fig.subplots().text(0.5, 0.5, "no uncertain inputs", ha="center", va="center")
         return fig
-    names = list(results.input.values)
-    rho = []
-    for name in names:
-        x = results.input_value.sel(input=name).values
-        ok = np.isfinite(x) & np.isfinite(y)
-        r = stats.spearmanr(x[ok], y[ok]).statistic if ok.sum() > 2 and np.ptp(x[ok]) > 0 else 0.0
-        rho.append(0.0 if not np.isfinite(r) else r)
-    order = np.argsort(np.abs(rho))[-top:]
-    ax.barh([names[i] for i in order], [rho[i] for i in order],
-            color=["tab:blue" if rho[i] > 0 else "tab:orange" for i in order])
-    ax.axvline(0, color="k", lw=0.8)
-    ax.set_xlabel(f"rank correlation with {output}")
-    ax.set_title("What moves the result")
-    return fig
-
-
-def tradeoff(grid, x: str = "p_municipality_overpaid", y: str = "investor_irr_mean",
-             programme: str | None = None) -> Figure:
-    """The trade-off between two statistics over a swept grid of one or two terms (:func:`sirisk.sweep`).
-
-    One line per value of the second term (if there is one), its points
-    along the first (labelled at the ends); error bars are the Monte Carlo
-    standard errors. ``programme`` defaults to the first.
-    """
-    from ..errors import SpecError
-
-    if not isinstance(grid, xr.Dataset) or "estimate" not in grid or "statistic" not in grid.dims:
-        raise SpecError(f"tradeoff: grid is {type(grid).__name__}; give the Dataset of sirisk.sweep")
-    programme = programme or str(grid.programme.values[0])
-    if programme not in grid.programme.values:
-        raise SpecError(f"tradeoff: programme is {programme!r}; the grid has {', '.join(map(str, grid.programme.values))}")
-    terms = [d for d in grid.estimate.dims if d not in ("programme", "statistic")]
-    if len(terms) > 2:
-        raise SpecError(f"tradeoff draws a grid of one or two terms, not {len(terms)}; select the others first")
-    for stat in (x, y):
-        if stat not in grid.statistic.values:
-            raise SpecError(f"statistic is {stat!r}; the grid has {', '.join(map(str, grid.statistic.values))}")
-    fig = Figure(figsize=(6.4, 4.4), layout="constrained")
-    ax = fig.subplots()
-    part_of = grid.sel(programme=programme)
-    first = terms[0]
-    name = {t: grid[t].attrs.get("term", t) for t in terms}
-    for pick in ([{}] if len(terms) == 1 else [{terms[1]: v} for v in grid[terms[1]].values]):
-        part = part_of.sel(pick)
-        xs, ys = part.estimate.sel(statistic=x).values, part.estimate.sel(statistic=y).values
-        ax.errorbar(xs, ys, xerr=part.mc_se.sel(statistic=x).values, yerr=part.mc_se.sel(statistic=y).values,
-                    marker="o", ms=3, capsize=2,
-                    label=None if not pick else f"{name[terms[1]]} = {float(next(iter(pick.values()))):g}")
-        for k in (0, len(xs) - 1):
-            ax.annotate(f"{float(grid[first].values[k]):g}", (float(xs[k]), float(ys[k])),
-                        textcoords="offset points", xytext=(4, 4), fontsize=7)
-    ax.set_xlabel(x.replace("_", " "))
-    ax.set_ylabel(y.replace("_", " "))
-    ax.set_title(f"{programme}: along {name[first]} (labels)", fontsize=9)
-    if len(terms) > 1:
-        ax.legend(fontsize=7)
-    ax.grid(alpha=0.3)
-    return fig
-
-
-def deal_zone(report) -> Figure:
-    """Expected investor NPV and municipal net saving against the term, with the deal zone shaded (:func:`sirisk.break_even`)."""
-    from ..design.break_even import BreakEven
-    from ..errors import SpecError
-
-    if not isinstance(report, BreakEven):
-        raise SpecError(f"deal_zone: report is {type(report).__name__}; give the report of sirisk.break_even")
-    curves, table = report.curves, report.table
-    names = list(table.programme.values)
-    fig, axes = _grid(len(names), f"Deal zone in {report.term}")
-    x = curves.term_value.values
-    for ax, name in zip(axes, names):
-        est, se = curves.estimate.sel(programme=name), curves.mc_se.sel(programme=name)
-        for stat, colour, label in (("investor_npv_mean", "tab:blue", "investor: expected NPV at hurdle"),
-                                    ("municipal_net_pv_mean", "tab:green", "municipality: expected net saving")):
-            y, e = est.sel(statistic=stat).values / 1e6, se.sel(statistic=stat).values / 1e6
-            ax.plot(x, y, color=colour, label=label)
-            ax.fill_between(x, y - 2 * e, y + 2 * e, color=colour, alpha=0.15)
-        ax.axhline(0, color="k", lw=0.8)
-        t = table.sel(programme=name)
-        if bool(t.has_zone):
-            ax.axvspan(float(t.zone_low), float(t.zone_high), color="gold", alpha=0.3, label="deal zone")
-        ax.axvline(float(t.investor), color="tab:blue", ls=":", lw=1)
-        ax.axvline(float(t.municipality_accepts), color="tab:green", ls=":", lw=1)
-        ax.set_title(f"{name}: zone " + (f"{float(t.zone_low):.2f}-{float(t.zone_high):.2f}" if bool(t.has_zone)
-                                         else "none"), fontsize=9)
-        ax.set_xlabel(report.term)
-        twin = ax.twinx()
-        twin.plot(x, est.sel(statistic="p_municipality_overpaid").values, color="tab:red", ls="--", lw=1,
-                  label="P(municipality overpaid)")
-        twin.set_ylim(0, 1)
-        if ax is axes[-1]:
-            twin.set_ylabel("P(overpaid)", color="tab:red")
-    axes[0].set_ylabel("mio. DKK")
-    axes[0].legend(loc="upper left", fontsize=7)
+    effects = [input_effects(results, o, fraction) for o in outputs]
+    programmes = list(effects[0].programme.values)
+    fig, axes = _grid(len(programmes), f"What moves the result: mean in an input's low / high {fraction:.0%} "
+                      "of draws, less the mean", rows=len(outputs), height=0.3 * top + 1.6, width=5.6)
+    axes = np.atleast_2d(axes)
+    for row, (output, e) in zip(axes, zip(outputs, effects)):
+        scale, unit = _UNITS.get(results[output].attrs.get("units", ""), (1.0, results[output].attrs.get("units", "")))
+        for ax, p in zip(row, list(e.programme.values)):
+            part = e.sel(programme=p)
+            swing = np.nan_to_num(np.abs(part.swing.values), nan=-1.0)
+            order = [i for i in np.argsort(swing)[-top:] if swing[i] > 0]
+            labels = [_label(str(part.input.values[i]), str(part.input_label.values[i]) if "input_label" in part.coords
+                             else str(part.input.values[i]), p) for i in order]
+            y = np.arange(len(order))
+            for side, colour in (("low", "tab:orange"), ("high", "tab:blue")):
+                v = scale * part[side].values[order]
+                ax.barh(y, v, color=colour, alpha=0.8, label=f"input in its {side} {fraction:.0%}")
+                ax.errorbar(v, y, xerr=2 * scale * part[f"{side}_se"].values[order], fmt="none", ecolor="k",
+                            elinewidth=0.6, capsize=1.5)
+            if not order:
+                ax.text(0.5, 0.5, "no input moves it\n(the same in every draw)", ha="center", va="center",
+                        transform=ax.transAxes, fontsize=8)
+            ax.set_yticks(y, labels, fontsize=7)
+            ax.axvline(0, color="k", lw=0.8)
+            ax.set_title(f"{p}: {output}", fontsize=9)
+            ax.set_xlabel(unit)
+        row[0].legend(fontsize=7, loc="lower right")
     return fig
