@@ -79,8 +79,15 @@ def test_irr_special_cases():
     r, reason = _annual([-100, 60, -10, 60])
     assert reason == 0 and r == pytest.approx((1 + brentq(lambda x: -100 + 60 / (1 + x) - 10 / (1 + x) ** 2
                                                           + 60 / (1 + x) ** 3, 0, 1)) ** 12 - 1)
-    # Repaid, then a surplus share paid out at the end: two real roots, so no IRR.
-    r, reason = _annual([-100] + [0] * 5 + [120] + [0] * 5 + [-15])
+    # Repaid, then a surplus share paid out at the end: two real roots, one each side of 0. Receipts
+    # exceed outlays (105 for 100), so the return is the root above 0; the other is near -100 %.
+    flows = [-100] + [0] * 5 + [120] + [0] * 5 + [-15]
+    r, reason = _annual(flows)
+    npv = lambda x: sum(c / (1 + x) ** t for t, c in enumerate(flows))  # noqa: E731
+    assert npv(-0.5) < 0 < npv(0.0) and npv(1.0) < 0                   # the two roots, by hand
+    assert reason == 5 and r == pytest.approx((1 + brentq(npv, 0.0, 1.0)) ** 12 - 1)
+    # Two roots above 0 although the flows lose money: no side of 0 to choose, so no IRR.
+    r, reason = _annual([-100, 230, -132])
     assert np.isnan(r) and reason == 3
     assert _annual([-100] + [0] * 11 + [110]) == (pytest.approx(0.10, abs=1e-12), 0)
 
@@ -101,6 +108,25 @@ def test_irr_solves_npv_and_agrees_with_brentq(cost, receipts):
     lo, hi = -0.99, 10.0
     if npv(lo) * npv(hi) < 0:
         assert r == pytest.approx(brentq(npv, lo, hi, xtol=1e-14), abs=1e-9)
+
+
+@given(cf=st.lists(st.floats(-1e3, 1e3).map(lambda x: round(x)), min_size=3, max_size=14))
+def test_irr_on_the_money_multiples_side_is_the_only_root_there(cf):
+    # Where the flows have roots on both sides of 0, the IRR is the one on the side the flows' total
+    # puts it (above 0 when receipts exceed outlays), and it must be the only root on that side.
+    cf = np.array(cf, dtype=float)
+    r, reason = irr_monthly(cf)
+    if reason != 5:
+        return
+    total = cf.sum()
+    assert total != 0 and np.sign(r) == np.sign(total)
+    npv = lambda x: sum(c / (1 + x) ** t for t, c in enumerate(cf))  # noqa: E731
+    assert abs(npv(r)) <= 1e-8 * np.abs(cf).sum() / min(1.0, (1 + r) ** len(cf))
+    # The only root on that side: the NPV changes sign once on a fine grid there.
+    grid = np.linspace(1e-9, 20.0, 40_001) if total > 0 else -np.linspace(1e-9, 0.999, 40_001)
+    signs = np.sign([npv(x) for x in grid])
+    signs = signs[signs != 0]
+    assert np.count_nonzero(signs[1:] != signs[:-1]) == 1
 
 
 @given(cf=st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=40), rate=st.floats(-0.95, 3.0))

@@ -19,10 +19,10 @@ Examples
 >>> from sirisk.scenarios import load
 >>> portfolio = load("dsi2021")[0]
 >>> term_value(portfolio, "holbaek/contract.mechanisms[0].payment_dkk")
-33840000.0
+27870000.0
 >>> cheaper = with_terms(portfolio, {"holbaek/contract.mechanisms[0].scale": 0.5})
 >>> term_value(cheaper, "holbaek/contract.mechanisms[0].payment_dkk")
-16920000.0
+13935000.0
 >>> with_terms(portfolio, {"holbaek/programme.horizon_months": 60})
 Traceback (most recent call last):
 ...

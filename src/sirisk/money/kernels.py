@@ -13,8 +13,10 @@ __all__ = ["achievement", "achieved_share", "budget_costs", "programme_costs", "
            "irr_monthly", "irr_all", "IRR_REASONS"]
 
 # Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
-# cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows.
-IRR_REASONS = ("ok", "total loss", "no sign change", "several roots", "no cash flows")
+# cash flows (no root: NaN); 3: several roots possible (NaN, never a wrong number); 4: no cash flows;
+# 5: the one root on the side of 0 where the money multiple puts the return (another lies beyond 0).
+IRR_REASONS = ("ok", "total loss", "no sign change", "several roots", "no cash flows",
+               "root on the money multiple's side of 0")
 
 
 @njit(cache=True, parallel=True)
@@ -345,6 +347,22 @@ def _root(cf, lo, hi, f_lo, f_hi):
 
 
 @njit(cache=True)
+def _running_total_changes(cf, forward):
+    """Sign changes of the running totals of the flows, from the first month (forward) or the last."""
+    T = cf.shape[0]
+    changes = 0
+    running = 0.0
+    last = 0.0
+    for k in range(T):
+        running += cf[k] if forward else cf[T - 1 - k]
+        if running != 0.0:
+            if last != 0.0 and (running > 0) != (last > 0):
+                changes += 1
+            last = running
+    return changes
+
+
+@njit(cache=True)
 def _at_most_one_root(cf):
     """A sufficient test that NPV(r) has at most one root for r > -1.
 
@@ -354,19 +372,9 @@ def _at_most_one_root(cf):
     month backwards (the same rule for the value at the last month); r = 0
     is a root only if the flows sum to 0.
     """
-    T = cf.shape[0]
-    changes = 0
-    for forward in (True, False):
-        running = 0.0
-        last = 0.0
-        for k in range(T):
-            running += cf[k] if forward else cf[T - 1 - k]
-            if running != 0.0:
-                if last != 0.0 and (running > 0) != (last > 0):
-                    changes += 1
-                last = running
+    changes = _running_total_changes(cf, True) + _running_total_changes(cf, False)
     total = 0.0
-    for k in range(T):
+    for k in range(cf.shape[0]):
         total += cf[k]
     return changes + (1 if total == 0.0 else 0) <= 1
 
@@ -408,6 +416,18 @@ def irr_monthly(cf):
             if cur != 0.0:
                 prev = cur
         if signs != 1:
+            # Several roots. Receipts above outlays (a money multiple above 1) put the return above 0;
+            # if exactly one root lies there (Norstrom's bound: the running totals change sign once),
+            # it is the IRR, and a root below 0 (often near -100 %) is no return anyone earned. The
+            # same holds below 0 for receipts short of the outlays, with the totals from the end.
+            total = 0.0
+            for t in range(cf.shape[0]):
+                total += cf[t]
+            if total > 0.0 and _running_total_changes(cf, True) == 1:
+                rate = _positive_root(cf, f_zero)
+                return rate, (3 if np.isnan(rate) else 5)
+            if total < 0.0 and _running_total_changes(cf, False) == 1 and (f_lo > 0) != (f_zero > 0):
+                return _root(cf, lo, 0.0, f_lo, f_zero), 5
             return np.nan, 3
     if f_zero == 0.0:
         return 0.0, 0
@@ -415,14 +435,21 @@ def irr_monthly(cf):
         return _root(cf, lo, 0.0, f_lo, f_zero), 0
     if (f_lo > 0) == (f_zero > 0) and f_zero < 0 and f_lo < 0:
         return -1.0, 1  # receipts are negligible: below -99 % a month
+    rate = _positive_root(cf, f_zero)
+    return rate, (2 if np.isnan(rate) else 0)
+
+
+@njit(cache=True)
+def _positive_root(cf, f_zero):
+    """The root above 0 by bracketing outwards from 5 % a month (NaN if the NPV keeps its sign)."""
     hi = 0.05
     f_hi = _npv_sign_form(cf, hi)
     while (f_hi > 0) == (f_zero > 0) and hi < 1e6:
         hi *= 4.0
         f_hi = _npv_sign_form(cf, hi)
     if (f_hi > 0) == (f_zero > 0):
-        return np.nan, 2
-    return _root(cf, 0.0, hi, f_zero, f_hi), 0
+        return np.nan
+    return _root(cf, 0.0, hi, f_zero, f_hi)
 
 
 @njit(cache=True, parallel=True)

@@ -117,7 +117,7 @@ TARGETS = {"mean_irr": 0.06, "irr_range": (0.03, 0.09), "overpaid_at_most": 0.12
 # docs/scenarios.md): the price that gives the investor the target mean IRR, or, where the municipality would then
 # overpay in more than the share allowed, the most it can pay without.
 PAYMENTS = {
-    "guarantee": {"holbaek": 33.84e6, "svendborg": 12.06e6, "guldborgsund": 1.21e6},
+    "guarantee": {"holbaek": 27.87e6, "svendborg": 12.06e6, "guldborgsund": 1.21e6},
     "investment": {"holbaek": 41.08e6, "svendborg": 12.80e6, "guldborgsund": 1.21e6},
 }
 _DERIVED = ("derived by scripts/derive_dsi2021_terms.py on 20,000 draws (seed 2021): the price for a mean investor "
