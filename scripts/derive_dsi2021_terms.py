@@ -2,7 +2,7 @@
 
 For each reading of the call's guarantee (``dsi2021``: a deficit guarantee; ``dsi2021_investment``: DSI
 invests itself), simulate the scenario once and calibrate each programme's payment per cohort at full
-improvement (``contract.mechanisms[0].payment_dkk``) so that its investor's mean IRR is
+improvement (``contract.mechanisms[0].payment``) so that its investor's mean IRR is
 ``TARGETS["mean_irr"]``, subject to the municipality paying for outcomes that did not happen in at most
 ``TARGETS["overpaid_at_most"]`` of draws. Where the constraint binds first, the payment is the most the
 municipality can pay within it, and the report says what the investor then gets.
@@ -29,7 +29,7 @@ import numpy as np
 import sirisk as sr
 from sirisk.scenarios.dsi2021 import PAYMENTS, READINGS, TARGETS, dsi2021
 
-TERM = "contract.mechanisms[0].payment_dkk"
+TERM = "contract.mechanisms[0].payment"
 
 
 def derive(reading: str, draws: int, seed: int):

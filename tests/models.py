@@ -69,22 +69,22 @@ def rich_deal(programme=None, mechanisms=None, guarantee_cap=5e6, **investor):
         outcomes=[sr.Outcome("job", "work_or_school_3"), sr.Outcome("self_support", "off_benefit_12"),
                   sr.Outcome("work_months", "employed_months_24", at_least=6)],
         mechanisms=mechanisms or [
-            sr.RateCard({"job": 60_000, "self_support": 40_000}, person_cap_dkk=80_000),
-            sr.Threshold("job", threshold=0.05, payment_dkk=300_000, cohorts=((0, 2), (3, 5)),
+            sr.RateCard({"job": 60_000, "self_support": 40_000}, person_cap=80_000),
+            sr.Threshold("job", threshold=0.05, payment=300_000, cohorts=((0, 2), (3, 5)),
                          measure_months=(18, 24), baseline=sr.Baseline("control_group"), fallback_month=28),
             sr.GainShare(0.2, holder="municipality", pay_every_months=6),
             sr.FixedFee(2_000, lag_months=1),
         ],
-        cap_dkk=3e6,
+        cap=3e6,
     )
-    terms = dict(commitment_dkk=2e6, return_cap_per_year=0.15, principal_floor_share=0.5)
+    terms = dict(commitment=2e6, return_cap_per_year=0.15, principal_floor_share=0.5)
     terms.update(investor)
     return sr.Deal(
         programme=p, budget=budget,
-        costs=sr.ProgrammeCosts(per_enrolment_dkk=5_000, per_participant_month_dkk=3_000, service_months=6,
-                                fixed_dkk_per_month=20_000, fixed_months=12),
+        costs=sr.ProgrammeCosts(per_enrolment=5_000, per_participant_month=3_000, service_months=6,
+                                fixed_per_month=20_000, fixed_months=12),
         contract=contract, investor=sr.InvestorTerms(**terms),
-        guarantee=sr.Guarantee(cap_dkk=guarantee_cap, surplus_share=0.1),
+        guarantee=sr.Guarantee(cap=guarantee_cap, surplus_share=0.1),
     )
 
 
@@ -105,6 +105,6 @@ def fee_deal(lag_months=12, cost=100_000.0, fee=100_000.0, people=10, return_cap
     budget = sr.Budget([sr.StateFlow("benefit", "municipality", 10_000.0)], discount_rate_per_year=0.0)
     mechanisms = fees or [sr.FixedFee(fee, lag_months=lag_months)]
     contract = sr.Contract([sr.Outcome("enrolled", "enrolled")], mechanisms)
-    investor = sr.InvestorTerms(commitment_dkk=people * cost, return_cap_per_year=return_cap,
+    investor = sr.InvestorTerms(commitment=people * cost, return_cap_per_year=return_cap,
                                 hurdle_rate_per_year=0.05)
-    return sr.Deal(p, budget, sr.ProgrammeCosts(per_enrolment_dkk=cost), contract, investor)
+    return sr.Deal(p, budget, sr.ProgrammeCosts(per_enrolment=cost), contract, investor)

@@ -29,7 +29,7 @@ def pilot():
 
 def _results(deal, achieved, saving_by_holder):
     measured = sr.Measured("pilot", enrolment_months=[0, 0, 1, 1], achieved=achieved,
-                           savings_dkk={h: [v] for h, v in saving_by_holder.items()})
+                           savings={h: [v] for h, v in saving_by_holder.items()})
     return sr.settle(deal, measured)
 
 
@@ -44,7 +44,7 @@ def _value(r, name):
 def test_a_deal_below_the_cap_is_exposed_for_its_principal_not_the_cap(pilot):
     # A 5 mio. kr. guarantee of the whole principal on a 400,000 deal. Nothing achieved, nothing paid: the
     # guarantee repays the 400,000 at maturity, which is all it could ever be drawn for.
-    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=1.0, guarantee=sr.Guarantee(cap_dkk=5e6))
+    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=1.0, guarantee=sr.Guarantee(cap=5e6))
     r = _settle(deal, NOBODY, {"municipality": 0.0, "state": 0.0})
     assert _value(r, "investor_principal") == 400_000 and _value(r, "outcome_payments_pv") == 0
     assert _value(r, "guarantee_draw") == 400_000
@@ -61,14 +61,14 @@ def test_a_deal_below_the_cap_is_exposed_for_its_principal_not_the_cap(pilot):
 
 
 def test_the_same_deal_with_half_the_floor_is_exposed_for_half(pilot):
-    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=0.5, guarantee=sr.Guarantee(cap_dkk=5e6))
+    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=0.5, guarantee=sr.Guarantee(cap=5e6))
     r = _settle(deal, NOBODY, {"municipality": 0.0})
     assert _value(r, "guarantee_exposure") == 200_000 and _value(r, "guarantee_draw") == 200_000
     assert _value(r, "guarantee_exposure_drawn") is True and _value(r, "investor_loss") is True
 
 
 def test_above_the_cap_the_exposure_is_the_cap(pilot):
-    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=1.0, guarantee=sr.Guarantee(cap_dkk=100_000))
+    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=1.0, guarantee=sr.Guarantee(cap=100_000))
     r = _settle(deal, ONE_JOB, {"municipality": 0.0})
     # receipts 30,000 (one job); the floor tops up to 400,000 but the cap stops the draw at 100,000
     assert _value(r, "guarantee_exposure") == 100_000 and _value(r, "guarantee_draw") == 100_000
@@ -101,7 +101,7 @@ def test_paying_less_than_the_saving_is_neither(pilot):
 
 
 def test_the_board_table_reads_the_same_definitions(pilot):
-    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=1.0, guarantee=sr.Guarantee(cap_dkk=5e6))
+    deal = pilot(sr.RateCard({"job": 30_000}), principal_floor_share=1.0, guarantee=sr.Guarantee(cap=5e6))
     table = risk_summary(_results(deal, NOBODY, {"municipality": -50_000.0}))
     row = table.estimate.sel(programme="pilot")
     assert float(row.sel(statistic="p_programme_harm")) == 1.0

@@ -37,7 +37,7 @@ def test_a_measured_history_settles_like_a_simulated_draw_with_the_same_people()
     from sirisk.money.flows import deal_flows
     from sirisk.money.records import ArmRecords, DealRecords
 
-    deal, ns = _deal([sr.RateCard({"job": 30_000, "off_benefit": 20_000}, person_cap_dkk=40_000),
+    deal, ns = _deal([sr.RateCard({"job": 30_000, "off_benefit": 20_000}, person_cap=40_000),
                       sr.FixedFee(5_000, outcome="job", lag_months=1)])
     entry = np.array([[0, 0, 1, 1]], dtype=np.int16)
     job, off = np.array([3, -1, 5, 20]), np.array([12, 12, -1, -1])
@@ -55,7 +55,7 @@ def test_a_measured_history_settles_like_a_simulated_draw_with_the_same_people()
 
 
 def test_bad_measured_results_are_refused_by_name():
-    deal, _ = _deal([sr.Threshold("job", threshold=0.1, payment_dkk=1e5, cohorts=((0, 1),), measure_months=(12,),
+    deal, _ = _deal([sr.Threshold("job", threshold=0.1, payment=1e5, cohorts=((0, 1),), measure_months=(12,),
                                   baseline=sr.Baseline("control_group"))])
     people = dict(enrolment_months=[0, 1], achieved={"job": [3, -1], "off_benefit": [-1, -1]})
     assert_spec_error(lambda: sr.settle(deal, sr.Measured("pilot", **people)),
@@ -69,13 +69,13 @@ def test_bad_measured_results_are_refused_by_name():
     assert_spec_error(lambda: sr.Measured("pilot", enrolment_months=[0, 1], achieved={"job": [3]}),
                       ["achieved['job'] is '1 months'", "one month (or -1) per enrolled person (2)"])
     assert_spec_error(lambda: sr.Measured("pilot", enrolment_months=[0, 1], achieved={"job": [3, -1]},
-                                          savings_dkk={"municipality": [1.0, float("nan")]}),
-                      ["savings_dkk['municipality'][1] is nan; must be a finite number"])
+                                          savings={"municipality": [1.0, float("nan")]}),
+                      ["savings['municipality'][1] is nan; must be a finite number"])
     assert_spec_error(lambda: sr.CohortCount((0, 11), enrolled=10, achieved={"job": {24: 6, 36: 4}}),
                       ["counts are cumulative"])
     share = sr.GainShare(0.5, holder="municipality")
     deal, _ = _deal([share])
-    assert_spec_error(lambda: sr.settle(deal, sr.Measured("pilot", **people)), ["has a gain share", "savings_dkk"])
+    assert_spec_error(lambda: sr.settle(deal, sr.Measured("pilot", **people)), ["has a gain share", "savings"])
 
 
 def test_without_a_measured_saving_the_saving_is_unknown_not_zero():

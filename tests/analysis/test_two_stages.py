@@ -71,7 +71,7 @@ def test_design_terms_change_between_settles_without_simulating_again(dsi, simul
     base = sr.settle(portfolio, simulation)
     dearer = sr.with_terms(portfolio, {"holbaek/contract.mechanisms[0].scale": 2.0,   # twice the payments
                                        "holbaek/investor.return_cap_per_year": 0.2,
-                                       "svendborg/guarantee.cap_dkk": 1e6})
+                                       "svendborg/guarantee.cap": 1e6})
     changed = sr.settle(dearer, simulation)
     h0, h1 = base.sel(programme="holbaek"), changed.sel(programme="holbaek")
     # Payments due double (no mechanism cap); what is paid moves with the return cap.
@@ -146,7 +146,7 @@ def test_what_depends_on_the_simulation_alone_is_written_once_and_shared_read_on
     assert not first.budget_effect.values.flags.writeable and not first.programme_cost.values.flags.writeable
     assert first.outcome_payment.values.flags.writeable  # design-dependent series are each settle's own
     # Other cost terms: other programme costs, not the shared ones.
-    cheaper = sr.with_terms(portfolio, {"holbaek/costs.per_participant_month_dkk": 1_000.0})
+    cheaper = sr.with_terms(portfolio, {"holbaek/costs.per_participant_month": 1_000.0})
     third = sr.settle(cheaper, simulation)
     assert not np.shares_memory(third.programme_cost.values, first.programme_cost.values)
     assert float(third.programme_cost.sel(programme="holbaek").sum()) < float(first.programme_cost.sel(programme="holbaek").sum())

@@ -36,7 +36,7 @@ def test_calibrate_prints_the_report_and_writes_a_scenario_run_accepts(calibrate
     assert sorted(p.name for p in folder.iterdir()) == ["cal.toml", "sim.nc"]
     scenario = io.read(folder / "cal.toml")
     assert scenario.run == {"draws": 300, "seed": 4} and scenario.calibrate.target == {"holbaek/investor_irr": ["mean", 0.03]}
-    scale = sr.term_value(scenario.portfolio, "holbaek/contract.mechanisms[0].payment_dkk") / 4.6e6
+    scale = sr.term_value(scenario.portfolio, "holbaek/contract.mechanisms[0].payment") / 4.6e6
     assert 0 < scale < 8 and scale != 1.0
     assert scenario.provenance is not None and len(scenario.provenance.entries) > 50  # still says where from
 

@@ -111,7 +111,7 @@ def test_two_terms_and_two_targets_by_least_squares_in_closed_form():
 
 def test_a_step_function_is_never_reported_as_converged():
     # Everyone achieves (rate 1) against a fixed baseline of 0.5: the threshold pays 1 m if 0.5 reaches it.
-    pay = sr.Threshold("enrolled", threshold=0.3, payment_dkk=1e6, cohorts=((0, 0),), measure_months=(1,),
+    pay = sr.Threshold("enrolled", threshold=0.3, payment=1e6, cohorts=((0, 0),), measure_months=(1,),
                        baseline=sr.Baseline("fixed", rate=0.5))
     deal = fee_deal(fees=[pay])
     sim = _sim(deal)

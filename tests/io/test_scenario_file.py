@@ -26,7 +26,7 @@ def test_every_kind_of_spec_round_trips():
         sr.Effect("work", ["sick_pay->employed"], hazard_ratio=1.3, profile=(0.2, 0.6, 1.0, 0.8)),
         sr.Effect("school", ["sick_pay->education"], hazard_ratio=0.9, lock_in_months=2, lock_in_hazard_ratio=0.7,
                   ramp_up_months=1, full_effect_months=6, fade_out_months=3)))
-    portfolio = sr.Portfolio("all_kinds", [rich_deal(programme=programme)], investment_limit_dkk=9e6)
+    portfolio = sr.Portfolio("all_kinds", [rich_deal(programme=programme)], investment_limit=9e6)
     names = ["rich/effects.work.hazard_ratio", "rich/cohort.size"]
     uncertainty = Uncertainty(
         {names[0]: LogNormal.from_median_high(1.3, 2.0), names[1]: NegativeBinomial(40, 9),
@@ -71,11 +71,11 @@ def test_bad_files_get_one_line_naming_file_key_value_and_rule(name):
 
 def test_a_deep_error_names_the_key_path_and_the_rule():
     portfolio, uncertainty, _ = load("dsi2021")
-    shipped = f"payment_dkk = {portfolio.deals[0].contract.mechanisms[0].payment_dkk!r}"
+    shipped = f"payment = {portfolio.deals[0].contract.mechanisms[0].payment!r}"
     text = io.dumps(portfolio, uncertainty)
     assert shipped in text
-    text = text.replace(shipped, "payment_dkk = -5.0", 1)
-    with pytest.raises(sr.SpecError, match=r"^s.toml: portfolio.deals\[0\].contract.mechanisms\[0\]: .*payment_dkk is "
+    text = text.replace(shipped, "payment = -5.0", 1)
+    with pytest.raises(sr.SpecError, match=r"^s.toml: portfolio.deals\[0\].contract.mechanisms\[0\]: .*payment is "
                                            r"-5.0; must be >= 0$"):
         io.loads(text, source="s.toml")
 

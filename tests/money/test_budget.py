@@ -19,7 +19,7 @@ def _flows(deal, engine, scales=None):
 def _deal(programme, budget, contract=None, **investor):
     contract = contract or sr.Contract([sr.Outcome("job", "job")], [sr.FixedFee(0.0)])
     return sr.Deal(programme, budget, sr.ProgrammeCosts(), contract,
-                   sr.InvestorTerms(commitment_dkk=investor.pop("commitment_dkk", 1e6), **investor))
+                   sr.InvestorTerms(commitment=investor.pop("commitment", 1e6), **investor))
 
 
 BUDGET = sr.Budget([sr.StateFlow("benefit", "municipality", 10_000, refundable=True),

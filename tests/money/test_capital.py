@@ -52,11 +52,11 @@ def test_principal_floor_is_covered_by_the_guarantee_up_to_its_cap():
 
 
 def test_interest_floor_for_a_period():
-    terms = sr.InvestorTerms(commitment_dkk=100, principal_floor_share=1.0, interest_floor_per_year=0.05,
+    terms = sr.InvestorTerms(commitment=100, principal_floor_share=1.0, interest_floor_per_year=0.05,
                              interest_floor_years=3)
     # At least the principal plus 5 % a year for 3 years: 100 x 1.05^3 = 115.7625.
-    assert terms.floor_dkk(100) == pytest.approx(115.7625)
-    paid, inv, g, s, p = _run([100, 0, 0], [0, 100, 0], floor=terms.floor_dkk(1.0), guarantee_cap=5e6)
+    assert terms.floor(100) == pytest.approx(115.7625)
+    paid, inv, g, s, p = _run([100, 0, 0], [0, 100, 0], floor=terms.floor(1.0), guarantee_cap=5e6)
     assert g == pytest.approx(15.7625)
 
 

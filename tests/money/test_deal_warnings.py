@@ -25,7 +25,7 @@ def test_the_built_in_deals_have_no_warnings(name):
 
 
 def test_a_payment_of_zero_never_pays(holbaek):
-    (warning,) = _with_mechanism(holbaek, payment_dkk=0.0).warnings
+    (warning,) = _with_mechanism(holbaek, payment=0.0).warnings
     assert "contract.mechanisms[0] (Threshold)" in warning and "every amount is 0" in warning
 
 
@@ -56,7 +56,7 @@ def test_a_fallback_after_final_outcomes_never_pays(holbaek):
 
 def test_validate_and_run_print_the_warning(holbaek, tmp_path, monkeypatch, capsys):
     portfolio, uncertainty, _ = load("dsi2021")
-    deals = (_with_mechanism(holbaek, payment_dkk=0.0),) + portfolio.deals[1:]
+    deals = (_with_mechanism(holbaek, payment=0.0),) + portfolio.deals[1:]
     io.dump(tmp_path / "s.toml", dataclasses.replace(portfolio, deals=deals), uncertainty, {"draws": 20, "seed": 1})
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "s.toml"]) == 0

@@ -51,7 +51,7 @@ def _threshold_deal(effect_hr):
     p = dataclasses.replace(rich_programme(effect_hr=effect_hr), effects=(
         sr.Effect("work", ["sick_pay->employed", "jobafklaring->employed", "cash_benefit->employed"],
                   hazard_ratio=effect_hr),))
-    mechanisms = [sr.Threshold("job", threshold=0.0, payment_dkk=1e6, cohorts=((0, 5),), measure_months=(24,),
+    mechanisms = [sr.Threshold("job", threshold=0.0, payment=1e6, cohorts=((0, 5),), measure_months=(24,),
                                baseline=sr.Baseline("counterfactual"), mode="proportional", full_at=0.2)]
     return rich_deal(programme=p, mechanisms=mechanisms, principal_floor_share=1.0, guarantee_cap=1e6)
 

@@ -9,7 +9,7 @@ import sirisk as sr
 
 B = sr.Budget([sr.StateFlow("benefit", "municipality", 1000, refundable=True)])
 C = sr.Contract([sr.Outcome("job", "job")], [sr.RateCard({"job": 1000})])
-I = sr.InvestorTerms(commitment_dkk=1e6)
+I = sr.InvestorTerms(commitment=1e6)
 
 
 def deal(**kw):
@@ -21,8 +21,8 @@ def deal(**kw):
 CASES = {
     "negative price": (lambda: sr.RateCard({"job": -5}), ["prices['job']", "-5", ">= 0"]),
     "no prices": (lambda: sr.RateCard({}), ["prices", "at least one outcome"]),
-    "negative person cap": (lambda: sr.RateCard({"job": 5}, person_cap_dkk=-1), ["person_cap_dkk", "-1", ">= 0"]),
-    "negative cap": (lambda: sr.FixedFee(5, cap_dkk=-1), ["cap_dkk", "-1", ">= 0"]),
+    "negative person cap": (lambda: sr.RateCard({"job": 5}, person_cap=-1), ["person_cap", "-1", ">= 0"]),
+    "negative cap": (lambda: sr.FixedFee(5, cap=-1), ["cap", "-1", ">= 0"]),
     "negative lag": (lambda: sr.FixedFee(5, lag_months=-1), ["lag_months", "-1", "at least 0"]),
     "threshold above 1": (lambda: sr.Threshold("job", 1.5, 10, ((0, 1),), (5,)), ["threshold", "1.5", "<= 1"]),
     "threshold cohorts overlap": (lambda: sr.Threshold("job", 0.1, 10, ((0, 3), (3, 5)), (5, 6)),
@@ -47,12 +47,12 @@ CASES = {
     "floor above return cap": (lambda: sr.InvestorTerms(1e6, return_cap_per_year=0.05, interest_floor_per_year=0.08),
                                ["interest_floor_per_year", "0.08", "above the return cap 0.05"]),
     "principal floor above 1": (lambda: sr.InvestorTerms(1e6, principal_floor_share=1.5), ["principal_floor_share", "1.5", "<= 1"]),
-    "negative guarantee": (lambda: sr.Guarantee(cap_dkk=-5), ["cap_dkk", "-5", ">= 0"]),
+    "negative guarantee": (lambda: sr.Guarantee(cap=-5), ["cap", "-5", ">= 0"]),
     "refund share above 1": (lambda: sr.RefundStaircase((0.8, 1.4)), ["shares[1]", "1.4", "<= 1"]),
     "negative refundable benefit": (lambda: sr.StateFlow("benefit", "municipality", -5, refundable=True),
-                                    ["dkk_per_month", "-5", "cannot be negative"]),
+                                    ["per_month", "-5", "cannot be negative"]),
     "unknown holder": (lambda: sr.Budget([sr.StateFlow("benefit", "region", 5)]), ["holder", "'region'", "one of the holders"]),
-    "negative cost": (lambda: sr.ProgrammeCosts(per_enrolment_dkk=-1), ["per_enrolment_dkk", "-1", ">= 0"]),
+    "negative cost": (lambda: sr.ProgrammeCosts(per_enrolment=-1), ["per_enrolment", "-1", ">= 0"]),
     # Deal cross-checks
     "budget unknown state": (lambda: deal(budget=sr.Budget([sr.StateFlow("sick", "municipality", 5)])),
                              ["state", "'sick'", "one of the states"]),
@@ -67,12 +67,12 @@ CASES = {
         ["baseline", "'control_group'", "no control group"]),
     "measure month beyond horizon": (lambda: deal(contract=sr.Contract(
         [sr.Outcome("job", "job")], [sr.Threshold("job", 0.1, 10, ((0, 1),), (15,))])), ["measure month", "15", "below horizon_months=12"]),
-    "costs above commitment": (lambda: deal(costs=sr.ProgrammeCosts(per_enrolment_dkk=200_000), investor=sr.InvestorTerms(1e6)),
-                               ["base-case programme costs", "1600000.0", "commitment_dkk=1,000,000"]),
+    "costs above commitment": (lambda: deal(costs=sr.ProgrammeCosts(per_enrolment=200_000), investor=sr.InvestorTerms(1e6)),
+                               ["base-case programme costs", "1600000.0", "commitment=1,000,000"]),
     "maturity beyond horizon": (lambda: deal(investor=sr.InvestorTerms(1e6, maturity_month=12)),
                                 ["maturity_month", "12", "below horizon_months=12"]),
-    "portfolio over limit": (lambda: sr.Portfolio("dsi", [rich_deal(), rich_deal(programme=_renamed())], investment_limit_dkk=3e6),
-                             ["total investment", "4,000,000 DKK (rich 2,000,000 + rich2 2,000,000)", "investment_limit_dkk=3,000,000"]),
+    "portfolio over limit": (lambda: sr.Portfolio("dsi", [rich_deal(), rich_deal(programme=_renamed())], investment_limit=3e6),
+                             ["total investment", "4,000,000 DKK (rich 2,000,000 + rich2 2,000,000)", "investment_limit=3,000,000"]),
     "portfolio duplicate names": (lambda: sr.Portfolio("dsi", [rich_deal(), rich_deal()]), ["programme name", "'rich'", "unique"]),
     "evaluate bad draws": (lambda: sr.evaluate(rich_deal(), draws=0), ["draws", "0", "positive"]),
     "evaluate unknown programme": (lambda: sr.evaluate(rich_deal(), draws=2, parameters={"holbaek": {}}),

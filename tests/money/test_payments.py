@@ -27,7 +27,7 @@ def _arms(treated_job, treated_self, entry, base_job=None, base_entry=None):
 
 
 def _pay(mechanisms, arms, cap=None, savings=None):
-    contract = sr.Contract([JOB, SELF], mechanisms, cap_dkk=cap)
+    contract = sr.Contract([JOB, SELF], mechanisms, cap=cap)
     return contract_payments(contract, P, arms, savings or {})[0]
 
 
@@ -35,7 +35,7 @@ def test_rate_card_with_person_cap_lag_and_cap():
     # Person 0 enrols in month 0: job at month 2, self-supporting at month 3 (fixed by the measure).
     # Person 1 enrols in month 1: self-supporting at month 3 -> calendar month 4. Person 2: nothing.
     arms = _arms(treated_job=[2, -1, -1], treated_self=[3, 3, -1], entry=[0, 1, 1])
-    card = sr.RateCard({"job": 40_000, "self": 25_000}, person_cap_dkk=50_000, lag_months=1)
+    card = sr.RateCard({"job": 40_000, "self": 25_000}, person_cap=50_000, lag_months=1)
     pay = _pay([card], arms)
     # Person 0: 40,000 paid at month 3; then only 10,000 of 25,000 (cap 50,000) at month 4.
     # Person 1: 25,000 at month 5.
@@ -43,7 +43,7 @@ def test_rate_card_with_person_cap_lag_and_cap():
     expected[3], expected[4], expected[5] = 40_000, 10_000, 25_000
     np.testing.assert_allclose(pay, expected)
     # A mechanism cap of 60,000: 40,000 + 10,000 fit, then only 10,000 of the 25,000.
-    pay = _pay([sr.RateCard({"job": 40_000, "self": 25_000}, person_cap_dkk=50_000, lag_months=1, cap_dkk=60_000)], arms)
+    pay = _pay([sr.RateCard({"job": 40_000, "self": 25_000}, person_cap=50_000, lag_months=1, cap=60_000)], arms)
     expected[5] = 10_000
     np.testing.assert_allclose(pay, expected)
 
@@ -60,11 +60,11 @@ def test_threshold_all_or_nothing_and_proportional_with_a_fixed_baseline():
     # Cohort 1 (enrolled month 1): 1 of 4 by month 4 -> 0.25: improvement -0.05.
     arms = _arms(treated_job=[1, 3, 5, -1, 2, 9, -1, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
     base = sr.Baseline("fixed", rate=0.3)
-    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+    m = sr.Threshold("job", threshold=0.1, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
                      baseline=base, lag_months=2)
     pay = _pay([m], arms)
     assert pay[5] == 100_000 and pay.sum() == 100_000
-    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+    m = sr.Threshold("job", threshold=0.1, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
                      baseline=base, mode="proportional", full_at=0.3)
     pay = _pay([m], arms)
     # (0.2 - 0.1) / (0.3 - 0.1) = 0.5 of the payment for cohort 0; nothing for cohort 1.
@@ -75,8 +75,8 @@ def test_threshold_fallback_pays_only_if_no_cohort_paid():
     # Cohort rates by their months: cohort 0 (month 3): 1/4 = 0.25; cohort 1 (month 4): 1/4 = 0.25.
     # Both below 0.3 + 0.1. All together by month 10: 6 of 8 = 0.75 -> improvement 0.45: the fallback pays.
     arms = _arms(treated_job=[1, 5, 6, 7, 2, 8, 8, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
-    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
-                     baseline=sr.Baseline("fixed", rate=0.3), fallback_month=10, fallback_payment_dkk=150_000)
+    m = sr.Threshold("job", threshold=0.1, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                     baseline=sr.Baseline("fixed", rate=0.3), fallback_month=10, fallback_payment=150_000)
     pay = _pay([m], arms)
     assert pay[10] == 150_000 and pay.sum() == 150_000
     # If cohort 0 pays, the fallback does not.
@@ -88,7 +88,7 @@ def test_threshold_fallback_pays_only_if_no_cohort_paid():
 def test_threshold_against_counterfactual_and_control_group():
     # Treated: 3 of 4 by month 5; counterfactual: 1 of 4 -> improvement 0.5. Control: 2 of 2 -> -0.25.
     treated = dict(treated_job=[1, 2, 3, -1], treated_self=[-1] * 4, entry=[0] * 4)
-    m = dict(threshold=0.2, payment_dkk=10_000, cohorts=((0, 0),), measure_months=(5,))
+    m = dict(threshold=0.2, payment=10_000, cohorts=((0, 0),), measure_months=(5,))
     arms = _arms(**treated, base_job=[2, -1, -1, -1])
     assert _pay([sr.Threshold("job", baseline=sr.Baseline("counterfactual"), **m)], arms).sum() == 10_000
     arms = _arms(**treated, base_job=[0, 1], base_entry=[0, 0])
@@ -185,7 +185,7 @@ def test_achieved_share_counts_members_and_achievers(people, first, span, by_mon
 
 def test_a_rate_card_scale_scales_prices_before_the_person_cap():
     arms = _arms(treated_job=[2, -1, -1], treated_self=[3, 3, -1], entry=[0, 1, 1])
-    contract = sr.Contract([JOB, SELF], [sr.RateCard({"job": 40_000, "self": 25_000}, person_cap_dkk=30_000, lag_months=1)])
+    contract = sr.Contract([JOB, SELF], [sr.RateCard({"job": 40_000, "self": 25_000}, person_cap=30_000, lag_months=1)])
     pay = contract_payments(contract, P, arms, {}, scales={0: np.array([0.5])})[0]
     # Prices 20,000 and 12,500; person 0: 20,000 then 10,000 of 12,500 (cap 30,000); person 1: 12,500.
     expected = np.zeros(12)
@@ -195,7 +195,7 @@ def test_a_rate_card_scale_scales_prices_before_the_person_cap():
 
 def test_threshold_and_fee_scales_are_linear():
     arms = _arms(treated_job=[1, 3, 5, -1], treated_self=[-1] * 4, entry=[0] * 4)
-    m = sr.Threshold("job", threshold=0.1, payment_dkk=100_000, cohorts=((0, 0),), measure_months=(3,),
+    m = sr.Threshold("job", threshold=0.1, payment=100_000, cohorts=((0, 0),), measure_months=(3,),
                      baseline=sr.Baseline("fixed", rate=0.3))
     contract = sr.Contract([JOB, SELF], [m, sr.FixedFee(1_000)])
     pay = contract_payments(contract, P, arms, {}, scales={0: np.array([1.5]), 1: np.array([2.0])})[0]

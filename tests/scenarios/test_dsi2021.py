@@ -23,17 +23,17 @@ def scenario():
 def test_the_call_facts(scenario):
     portfolio, _, _ = scenario
     assert [d.name for d in portfolio.deals] == ["holbaek", "svendborg", "guldborgsund"]
-    assert portfolio.investment_limit_dkk == 15e6                       # seed 003
-    assert all(d.guarantee.cap_dkk == 5e6 for d in portfolio.deals)     # seeds 001, 003
-    assert sum(d.investor.commitment_dkk for d in portfolio.deals) <= 15e6
+    assert portfolio.investment_limit == 15e6                       # seed 003
+    assert all(d.guarantee.cap == 5e6 for d in portfolio.deals)     # seeds 001, 003
+    assert sum(d.investor.commitment for d in portfolio.deals) <= 15e6
     holbaek = portfolio.deals[0]
-    assert holbaek.programme.cohort.size == 180 and holbaek.investor.commitment_dkk == 6.9e6  # INDIGO-POJ-0313
+    assert holbaek.programme.cohort.size == 180 and holbaek.investor.commitment == 6.9e6  # INDIGO-POJ-0313
 
 
 def test_the_other_reading_dsi_invests_at_most_5_m_per_municipality():
     portfolio, _, provenance = dsi2021("investment")
     assert all(d.guarantee is None for d in portfolio.deals)
-    invested = [d.investor.public_share * d.investor.commitment_dkk for d in portfolio.deals]
+    invested = [d.investor.public_share * d.investor.commitment for d in portfolio.deals]
     np.testing.assert_allclose(invested, [5e6, 4e6, 4e6])  # Holbaek's 6.9 m: 5 m from DSI, 1.9 m from a co-investor
     quotes = [e for e in provenance.entries if isinstance(e, Cited) and e.key.startswith("reading of the call")]
     assert len(quotes) == 1 and "til investering i det sociale investeringsprogram" in quotes[0].source
@@ -137,7 +137,7 @@ def test_guldborgsund_has_no_price_that_meets_both_and_the_docs_say_so_with_numb
 def test_the_payments_are_the_derivation_scripts(scenario):
     portfolio, _, provenance = scenario
     for deal in portfolio.deals:
-        assert deal.contract.mechanisms[0].payment_dkk == PAYMENTS["guarantee"][deal.name]
+        assert deal.contract.mechanisms[0].payment == PAYMENTS["guarantee"][deal.name]
     script = (ROOT / "scripts" / "derive_dsi2021_terms.py").read_text()
     assert "sr.calibrate(" in script and "--check" in script
     assert set(PAYMENTS) == set(READINGS)

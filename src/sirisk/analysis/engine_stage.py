@@ -39,7 +39,7 @@ def as_portfolio(portfolio) -> Portfolio:
     """A Portfolio, or a Deal wrapped in one (under a limit that fits it)."""
     if isinstance(portfolio, Deal):
         return Portfolio(name=portfolio.name, deals=[portfolio],
-                         investment_limit_dkk=max(15e6, portfolio.investor.commitment_dkk))
+                         investment_limit=max(15e6, portfolio.investor.commitment))
     if not isinstance(portfolio, Portfolio):
         raise SpecError(f"portfolio is {type(portfolio).__name__}; must be a sirisk Portfolio or Deal")
     return portfolio

@@ -132,9 +132,9 @@ class ResultsWriter:
             ds = ds.assign_coords(input=names, input_label=("input", [labels.get(n, n) for n in names]))
             if sampling_method:
                 ds.attrs["sampling_method"] = sampling_method
-        ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals],
+        ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap for d in deals],
                                {"units": "DKK"})
-        ds["investment"] = ("programme", [d.investor.commitment_dkk for d in deals], {"units": "DKK"})
+        ds["investment"] = ("programme", [d.investor.commitment for d in deals], {"units": "DKK"})
         ds["investor_hurdle"] = ("programme", [d.investor.hurdle_rate_per_year for d in deals],
                                  {"units": "1/year", "description": "the investor's hurdle rate"})
         if monthly:  # what turns a monthly series into present values, as the *_pv variables did
@@ -150,8 +150,8 @@ class ResultsWriter:
             ds["month"].attrs.update(units="month", long_name="months since the start of intake")
         ds.attrs.update({
             "portfolio": portfolio.name,
-            "investment_limit_dkk": portfolio.investment_limit_dkk,
-            "guarantee_exposure_dkk": float(sum(0.0 if d.guarantee is None else d.guarantee.cap_dkk for d in deals)),
+            "investment_limit": portfolio.investment_limit,
+            "guarantee_exposure_total": float(sum(0.0 if d.guarantee is None else d.guarantee.cap for d in deals)),
             **dict(attrs),
             "sign_convention": "savings and receipts positive; investor cash flows negative when capital is drawn",
             "results_schema": SCHEMA_VERSION,
@@ -266,7 +266,7 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
     >>> sim = sr.simulate_portfolio(portfolio, draws=50, rng=1, uncertainty=uncertainty)
     >>> holbaek = portfolio.deals[0]
     >>> cheaper = dataclasses.replace(holbaek.contract, mechanisms=[
-    ...     dataclasses.replace(holbaek.contract.mechanisms[0], payment_dkk=3e6)])
+    ...     dataclasses.replace(holbaek.contract.mechanisms[0], payment=3e6)])
     >>> a = sr.settle(holbaek, sim)
     >>> b = sr.settle(dataclasses.replace(holbaek, contract=cheaper), sim)   # same paths, other price
     >>> bool((b.outcome_payments_pv <= a.outcome_payments_pv).all())

@@ -262,8 +262,8 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
         tag = f"{100 * a:g}".replace(".", "_")
         stats += [(f"municipal_net_pv_q{tag}", "municipal_net_pv", ("quantile", a)),
                   (f"investor_irr_q{tag}", "investor_irr", ("quantile", a)),
-                  (f"investor_loss_var{tag}", "investor_loss_dkk", ("var", a)),
-                  (f"investor_loss_cvar{tag}", "investor_loss_dkk", ("cvar", a)),
+                  (f"investor_loss_var{tag}", "investor_loss_amount", ("var", a)),
+                  (f"investor_loss_cvar{tag}", "investor_loss_amount", ("cvar", a)),
                   (f"guarantee_draw_var{tag}", "guarantee_draw", ("var", a)),
                   (f"guarantee_draw_cvar{tag}", "guarantee_draw", ("cvar", a))]
 
@@ -288,15 +288,15 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
     est = np.full((len(rows), len(names)), np.nan)
     se, mass = np.full_like(est, np.nan), np.full_like(est, np.nan)
     per_draw = [v for _, v, _ in stats]
-    keys = {k for v in per_draw for k in (v if isinstance(v, tuple) else (v,))} - {"investor_loss_dkk"}
+    keys = {k for v in per_draw for k in (v if isinstance(v, tuple) else (v,))} - {"investor_loss_amount"}
     for i, prog in enumerate(programmes):
         values = {k: results[k].sel(programme=prog).values for k in keys}
-        values["investor_loss_dkk"] = (results["investor_principal"].sel(programme=prog).values
+        values["investor_loss_amount"] = (results["investor_principal"].sel(programme=prog).values
                                        - results["investor_receipts"].sel(programme=prog).values)
         for j, (_, variable, how) in enumerate(stats):
             est[i, j], se[i, j], mass[i, j] = estimate(values, variable, how)
     total = _portfolio_values(results)
-    total["investor_loss_dkk"] = total["investor_principal"] - total["investor_receipts"]
+    total["investor_loss_amount"] = total["investor_principal"] - total["investor_receipts"]
     for j, (name, variable, how) in enumerate(stats):
         if name != "p_investor_meets_hurdle":
             est[-1, j], se[-1, j], mass[-1, j] = estimate(total, variable, how)

@@ -258,11 +258,11 @@ def _calibrate(args, outputs: Outputs) -> int:
 def _describe(args, outputs: Outputs) -> int:
     portfolio, uncertainty, text, _ = _scenario(args.scenario)
     print(f"{portfolio.name}: {len(portfolio.deals)} programmes, investment limit "
-          f"{portfolio.investment_limit_dkk:,.0f} DKK")
+          f"{portfolio.investment_limit:,.0f} DKK")
     for d in portfolio.deals:
         p = d.programme
         print(f"  {p.name}: {p.cohort.size} people over {p.cohort.intake_months} months, states "
-              f"{', '.join(p.state_names)}; investment {d.investor.commitment_dkk:,.0f} DKK")
+              f"{', '.join(p.state_names)}; investment {d.investor.commitment:,.0f} DKK")
     varied = len(uncertainty.names) if uncertainty else 0
     print(f"\nWhere every number comes from ({varied} inputs varied by the uncertainty layer):")
     print(text)

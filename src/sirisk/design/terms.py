@@ -1,8 +1,8 @@
 """Design terms by path: read and change a portfolio's contract, investor, guarantee and cost terms.
 
 A term path names one programme and a field, as the specs spell it:
-``"holbaek/contract.mechanisms[0].payment_dkk"``,
-``"holbaek/investor.return_cap_per_year"``, ``"svendborg/guarantee.cap_dkk"``,
+``"holbaek/contract.mechanisms[0].payment"``,
+``"holbaek/investor.return_cap_per_year"``, ``"svendborg/guarantee.cap"``,
 ``"holbaek/contract.mechanisms[0].prices.job"`` (a rate card's price).
 ``contract.mechanisms[k].scale`` multiplies all of mechanism ``k``'s
 amounts at once (a rate card's prices, a threshold's payments and
@@ -18,10 +18,10 @@ Examples
 --------
 >>> from sirisk.scenarios import load
 >>> portfolio = load("dsi2021")[0]
->>> term_value(portfolio, "holbaek/contract.mechanisms[0].payment_dkk")
+>>> term_value(portfolio, "holbaek/contract.mechanisms[0].payment")
 27870000.0
 >>> cheaper = with_terms(portfolio, {"holbaek/contract.mechanisms[0].scale": 0.5})
->>> term_value(cheaper, "holbaek/contract.mechanisms[0].payment_dkk")
+>>> term_value(cheaper, "holbaek/contract.mechanisms[0].payment")
 13935000.0
 >>> with_terms(portfolio, {"holbaek/programme.horizon_months": 60})
 Traceback (most recent call last):
@@ -40,6 +40,7 @@ import numpy as np
 from ..errors import SpecError
 from ..money.contract import FixedFee, GainShare, RateCard, Threshold
 from ..money.deal import Portfolio
+from ..money.renamed import RENAMED_FIELDS, renamed_hint
 
 __all__ = ["TermPath", "parse_term", "term_value", "is_integer_term", "with_terms", "DESIGN_ROOTS", "FIXED_ROOTS"]
 
@@ -104,9 +105,9 @@ def _scaled(mechanism, factor: float):
     if isinstance(mechanism, RateCard):
         return dataclasses.replace(mechanism, prices=tuple((n, p * factor) for n, p in mechanism.prices))
     if isinstance(mechanism, Threshold):
-        return dataclasses.replace(mechanism, payment_dkk=mechanism.payment_dkk * factor,
-                                   fallback_payment_dkk=None if mechanism.fallback_payment_dkk is None
-                                   else mechanism.fallback_payment_dkk * factor)
+        return dataclasses.replace(mechanism, payment=mechanism.payment * factor,
+                                   fallback_payment=None if mechanism.fallback_payment is None
+                                   else mechanism.fallback_payment * factor)
     if isinstance(mechanism, GainShare):
         return dataclasses.replace(mechanism, share=mechanism.share * factor)
     if isinstance(mechanism, FixedFee):
@@ -135,6 +136,9 @@ def _get(obj, steps, where, allow_none: bool = False):
             raise SpecError(f"{where}: the deal has no {steps[k - 1] if k else 'such part'} (it is None)")
         elif dataclasses.is_dataclass(obj):
             if step not in _fields(obj):
+                hint = renamed_hint(step)
+                if hint and RENAMED_FIELDS[step] in _fields(obj):
+                    raise SpecError(f"{where}: {hint}")
                 extra = ", scale" if isinstance(obj, (RateCard, Threshold, GainShare, FixedFee)) else ""
                 raise SpecError(f"{where}: {type(obj).__name__} has no field {step!r}; it has "
                                 f"{', '.join(_fields(obj))}{extra}")

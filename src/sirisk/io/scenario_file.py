@@ -38,6 +38,7 @@ from .. import money as mo
 from .. import uncertainty as un
 from .._files import write_atomically
 from ..errors import SpecError
+from ..money.renamed import RENAMED_FIELDS, renamed_hint
 
 __all__ = ["dumps", "loads", "dump", "load", "plain", "read", "reads", "Scenario", "RUN_KEYS", "CALIBRATE_KEYS"]
 
@@ -175,7 +176,9 @@ def _build(cls, table, where: str):
     for key, value in table.items():
         path = f"{where}.{key}"
         if key not in fields:
-            _fail(path, f"unknown key; {cls.__name__} takes {', '.join(fields)}")
+            hint = renamed_hint(key)
+            _fail(path, hint if hint and RENAMED_FIELDS[key] in fields
+                  else f"unknown key; {cls.__name__} takes {', '.join(fields)}")
         nested = _NESTED.get((cls, key))
         if nested is not None:
             if isinstance(value, list):

@@ -28,7 +28,7 @@ class StateFlow:
     state : str
     holder : str
         ``"municipality"``, ``"state"`` or another holder of the budget.
-    dkk_per_month : float
+    per_month : float
         Cost to the holder per person-month (negative: revenue, e.g. tax).
     refundable : bool
         The state refunds part of this benefit to its payer by the refund
@@ -39,12 +39,12 @@ class StateFlow:
     Examples
     --------
     >>> StateFlow("sick_pay", "municipality", 19_330, refundable=True, label="sygedagpenge")
-    StateFlow(state='sick_pay', holder='municipality', dkk_per_month=19330.0, refundable=True, label='sygedagpenge')
+    StateFlow(state='sick_pay', holder='municipality', per_month=19330.0, refundable=True, label='sygedagpenge')
     """
 
     state: str
     holder: str
-    dkk_per_month: float
+    per_month: float
     refundable: bool = False
     label: str = ""
 
@@ -54,9 +54,9 @@ class StateFlow:
         if self.label:
             _checks.name(where, "label", self.label)  # labels name parameters: budget.<label>.scale
         _checks.name(where, "holder", self.holder)
-        object.__setattr__(self, "dkk_per_month", _checks.real(where, "dkk_per_month", self.dkk_per_month))
-        if self.refundable and self.dkk_per_month < 0:
-            raise _checks.fail(where, "dkk_per_month", self.dkk_per_month, "a refundable benefit cannot be negative")
+        object.__setattr__(self, "per_month", _checks.real(where, "per_month", self.per_month))
+        if self.refundable and self.per_month < 0:
+            raise _checks.fail(where, "per_month", self.per_month, "a refundable benefit cannot be negative")
 
 
 @dataclass(frozen=True)
@@ -159,11 +159,11 @@ class Budget:
                 raise _checks.fail(f"budget: flow {f.label or f.state!r}", "state", f.state,
                                    f"must be one of the states {tuple(state_names)}")
             s, h = list(state_names).index(f.state), self.holders.index(f.holder)
-            out[k, s, :, h] += f.dkk_per_month
+            out[k, s, :, h] += f.per_month
             if f.refundable:
                 r = self.holders.index(self.refund.refunder)
-                out[k, s, :, h] -= shares * f.dkk_per_month
-                out[k, s, :, r] += shares * f.dkk_per_month
+                out[k, s, :, h] -= shares * f.per_month
+                out[k, s, :, r] += shares * f.per_month
         return out
 
     def matrix(self, state_names, n_bands: int) -> np.ndarray:

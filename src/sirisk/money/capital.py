@@ -24,7 +24,7 @@ class InvestorTerms:
 
     Parameters
     ----------
-    commitment_dkk : float
+    commitment : float
         The investment agreed (counts towards a portfolio's limit); the
         programme's base-case costs must not exceed it.
     return_cap_per_year : float or None
@@ -42,11 +42,11 @@ class InvestorTerms:
 
     Examples
     --------
-    >>> InvestorTerms(commitment_dkk=6.9e6, return_cap_per_year=0.15, principal_floor_share=0.5)  # doctest: +ELLIPSIS
-    InvestorTerms(commitment_dkk=6900000.0, return_cap_per_year=0.15, ...)
+    >>> InvestorTerms(commitment=6.9e6, return_cap_per_year=0.15, principal_floor_share=0.5)  # doctest: +ELLIPSIS
+    InvestorTerms(commitment=6900000.0, return_cap_per_year=0.15, ...)
     """
 
-    commitment_dkk: float
+    commitment: float
     return_cap_per_year: float | None = None
     interest_floor_per_year: float = 0.0
     interest_floor_years: float = 0.0
@@ -59,7 +59,7 @@ class InvestorTerms:
         where = "investor"
         object.__setattr__(self, "public_share",
                            _checks.real(where, "public_share", self.public_share, low=0.0, high=1.0))
-        object.__setattr__(self, "commitment_dkk", _checks.real(where, "commitment_dkk", self.commitment_dkk, low=0.0))
+        object.__setattr__(self, "commitment", _checks.real(where, "commitment", self.commitment, low=0.0))
         if self.return_cap_per_year is not None:
             object.__setattr__(self, "return_cap_per_year",
                                _checks.real(where, "return_cap_per_year", self.return_cap_per_year, low=0.0, high=10.0))
@@ -77,7 +77,7 @@ class InvestorTerms:
         object.__setattr__(self, "hurdle_rate_per_year",
                            _checks.real(where, "hurdle_rate_per_year", self.hurdle_rate_per_year, low=-0.5, high=10.0))
 
-    def floor_dkk(self, principal):
+    def floor(self, principal):
         """The investor's guaranteed amount at maturity for a given principal."""
         interest = (1 + self.interest_floor_per_year) ** self.interest_floor_years - 1
         return principal * (self.principal_floor_share + interest)
@@ -89,7 +89,7 @@ class Guarantee:
 
     Parameters
     ----------
-    cap_dkk : float
+    cap : float
         At most this much is drawn per programme (DSI 2021: 5 mio. kr.,
         seeds 001 and 003).
     surplus_share : float
@@ -100,14 +100,14 @@ class Guarantee:
 
     Examples
     --------
-    >>> Guarantee(cap_dkk=5e6, surplus_share=0.2)
-    Guarantee(cap_dkk=5000000.0, surplus_share=0.2)
+    >>> Guarantee(cap=5e6, surplus_share=0.2)
+    Guarantee(cap=5000000.0, surplus_share=0.2)
     """
 
-    cap_dkk: float = 5e6
+    cap: float = 5e6
     surplus_share: float = 0.0
 
     def __post_init__(self):
-        object.__setattr__(self, "cap_dkk", _checks.real("guarantee", "cap_dkk", self.cap_dkk, low=0.0))
+        object.__setattr__(self, "cap", _checks.real("guarantee", "cap", self.cap, low=0.0))
         object.__setattr__(self, "surplus_share",
                            _checks.real("guarantee", "surplus_share", self.surplus_share, low=0.0, high=1.0))

@@ -81,7 +81,7 @@ class Baseline:
 
 
 def _cap(where, value):
-    return None if value is None else _checks.real(where, "cap_dkk", value, low=0.0)
+    return None if value is None else _checks.real(where, "cap", value, low=0.0)
 
 
 def _lag(where, value):
@@ -98,22 +98,22 @@ class RateCard:
     Parameters
     ----------
     prices : mapping of outcome name to DKK
-    person_cap_dkk : float, optional
+    person_cap : float, optional
         Cap on the sum of one person's prices (applied in time order).
-    cap_dkk : float, optional
+    cap : float, optional
         Cap on the mechanism's total payments.
     lag_months : int
         Months from achievement to payment.
 
     Examples
     --------
-    >>> RateCard({"job": 40_000, "school": 25_000}, person_cap_dkk=50_000)
-    RateCard(prices=(('job', 40000.0), ('school', 25000.0)), person_cap_dkk=50000.0, cap_dkk=None, lag_months=0)
+    >>> RateCard({"job": 40_000, "school": 25_000}, person_cap=50_000)
+    RateCard(prices=(('job', 40000.0), ('school', 25000.0)), person_cap=50000.0, cap=None, lag_months=0)
     """
 
     prices: tuple[tuple[str, float], ...] | Mapping[str, float]
-    person_cap_dkk: float | None = None
-    cap_dkk: float | None = None
+    person_cap: float | None = None
+    cap: float | None = None
     lag_months: int = 0
 
     def __post_init__(self):
@@ -128,10 +128,10 @@ class RateCard:
             raise _checks.fail(where, "prices", (), "price at least one outcome")
         _checks.unique_names(where, "priced outcome", (n for n, _ in prices))
         object.__setattr__(self, "prices", tuple(prices))
-        if self.person_cap_dkk is not None:
-            object.__setattr__(self, "person_cap_dkk",
-                               _checks.real(where, "person_cap_dkk", self.person_cap_dkk, low=0.0))
-        object.__setattr__(self, "cap_dkk", _cap(where, self.cap_dkk))
+        if self.person_cap is not None:
+            object.__setattr__(self, "person_cap",
+                               _checks.real(where, "person_cap", self.person_cap, low=0.0))
+        object.__setattr__(self, "cap", _cap(where, self.cap))
         _lag(where, self.lag_months)
 
     @property
@@ -146,37 +146,37 @@ class Threshold:
     Each cohort (people enrolled in a window of programme months) is measured
     separately at its measurement month: improvement = treated rate - baseline
     rate, rates counting outcomes achieved by that calendar month. A cohort
-    pays ``payment_dkk`` when the improvement reaches ``threshold``
+    pays ``payment`` when the improvement reaches ``threshold``
     (``mode="all_or_nothing"``), or pro rata from 0 at the threshold to
-    ``payment_dkk`` at ``full_at`` (``mode="proportional"``). With
+    ``payment`` at ``full_at`` (``mode="proportional"``). With
     ``fallback_month``, if no cohort paid, all cohorts together are measured
-    then and pay ``fallback_payment_dkk`` by the same rule.
+    then and pay ``fallback_payment`` by the same rule.
 
     Examples
     --------
-    >>> Threshold("job", threshold=0.10, payment_dkk=2e6, cohorts=((0, 11), (12, 23)),
+    >>> Threshold("job", threshold=0.10, payment=2e6, cohorts=((0, 11), (12, 23)),
     ...           measure_months=(36, 48), baseline=Baseline("fixed", rate=0.3))  # doctest: +ELLIPSIS
-    Threshold(outcome='job', threshold=0.1, payment_dkk=2000000.0, cohorts=((0, 11), (12, 23)), ...)
+    Threshold(outcome='job', threshold=0.1, payment=2000000.0, cohorts=((0, 11), (12, 23)), ...)
     """
 
     outcome: str
     threshold: float
-    payment_dkk: float
+    payment: float
     cohorts: tuple[tuple[int, int], ...]
     measure_months: tuple[int, ...]
     baseline: Baseline = field(default_factory=Baseline)
     mode: str = "all_or_nothing"
     full_at: float | None = None
     fallback_month: int | None = None
-    fallback_payment_dkk: float | None = None
-    cap_dkk: float | None = None
+    fallback_payment: float | None = None
+    cap: float | None = None
     lag_months: int = 0
 
     def __post_init__(self):
         where = f"threshold on {self.outcome!r}"
         _checks.name("threshold", "outcome", self.outcome)
         object.__setattr__(self, "threshold", _checks.real(where, "threshold", self.threshold, low=-1.0, high=1.0))
-        object.__setattr__(self, "payment_dkk", _checks.real(where, "payment_dkk", self.payment_dkk, low=0.0))
+        object.__setattr__(self, "payment", _checks.real(where, "payment", self.payment, low=0.0))
         cohorts = []
         for j, c in enumerate(_checks.as_tuple(where, "cohorts", self.cohorts)):
             c = _checks.as_tuple(where, f"cohorts[{j}]", c)
@@ -212,11 +212,11 @@ class Threshold:
             raise _checks.fail(where, "full_at", self.full_at, "only a proportional threshold takes full_at")
         if self.fallback_month is not None:
             _checks.integer(where, "fallback_month", self.fallback_month, minimum=max(months))
-            pay = self.payment_dkk * len(cohorts) if self.fallback_payment_dkk is None else self.fallback_payment_dkk
-            object.__setattr__(self, "fallback_payment_dkk", _checks.real(where, "fallback_payment_dkk", pay, low=0.0))
-        elif self.fallback_payment_dkk is not None:
-            raise _checks.fail(where, "fallback_payment_dkk", self.fallback_payment_dkk, "needs a fallback_month")
-        object.__setattr__(self, "cap_dkk", _cap(where, self.cap_dkk))
+            pay = self.payment * len(cohorts) if self.fallback_payment is None else self.fallback_payment
+            object.__setattr__(self, "fallback_payment", _checks.real(where, "fallback_payment", pay, low=0.0))
+        elif self.fallback_payment is not None:
+            raise _checks.fail(where, "fallback_payment", self.fallback_payment, "needs a fallback_month")
+        object.__setattr__(self, "cap", _cap(where, self.cap))
         _lag(where, self.lag_months)
 
     @property
@@ -238,14 +238,14 @@ class GainShare:
     Examples
     --------
     >>> GainShare(0.5, holder="municipality", pay_every_months=12)
-    GainShare(share=0.5, holder='municipality', baseline=Baseline(kind='counterfactual', rate=None), pay_every_months=12, cap_dkk=None, lag_months=0)
+    GainShare(share=0.5, holder='municipality', baseline=Baseline(kind='counterfactual', rate=None), pay_every_months=12, cap=None, lag_months=0)
     """
 
     share: float
     holder: str = "all"
     baseline: Baseline = field(default_factory=Baseline)
     pay_every_months: int = 12
-    cap_dkk: float | None = None
+    cap: float | None = None
     lag_months: int = 0
 
     def __post_init__(self):
@@ -258,7 +258,7 @@ class GainShare:
             raise _checks.fail(where, "baseline", "fixed", "a gain share needs a simulated baseline "
                                "('counterfactual' or 'control_group')")
         _checks.integer(where, "pay_every_months", self.pay_every_months, minimum=1)
-        object.__setattr__(self, "cap_dkk", _cap(where, self.cap_dkk))
+        object.__setattr__(self, "cap", _cap(where, self.cap))
         _lag(where, self.lag_months)
 
     @property
@@ -273,12 +273,12 @@ class FixedFee:
     Examples
     --------
     >>> FixedFee(dkk=5_000)
-    FixedFee(dkk=5000.0, outcome=None, cap_dkk=None, lag_months=0)
+    FixedFee(dkk=5000.0, outcome=None, cap=None, lag_months=0)
     """
 
     dkk: float
     outcome: str | None = None
-    cap_dkk: float | None = None
+    cap: float | None = None
     lag_months: int = 0
 
     def __post_init__(self):
@@ -286,7 +286,7 @@ class FixedFee:
         object.__setattr__(self, "dkk", _checks.real(where, "dkk", self.dkk, low=0.0))
         if self.outcome is not None:
             _checks.name(where, "outcome", self.outcome)
-        object.__setattr__(self, "cap_dkk", _cap(where, self.cap_dkk))
+        object.__setattr__(self, "cap", _cap(where, self.cap))
         _lag(where, self.lag_months)
 
     @property
@@ -303,8 +303,8 @@ class Contract:
 
     Examples
     --------
-    >>> c = Contract(outcomes=[Outcome("job", "job3")], mechanisms=[RateCard({"job": 40_000})], cap_dkk=8e6)
-    >>> c.cap_dkk
+    >>> c = Contract(outcomes=[Outcome("job", "job3")], mechanisms=[RateCard({"job": 40_000})], cap=8e6)
+    >>> c.cap
     8000000.0
     >>> Contract(outcomes=[Outcome("job", "job3")], mechanisms=[RateCard({"jobb": 40_000})])
     Traceback (most recent call last):
@@ -314,7 +314,7 @@ class Contract:
 
     outcomes: tuple[Outcome, ...]
     mechanisms: tuple[RateCard | Threshold | GainShare | FixedFee, ...]
-    cap_dkk: float | None = None
+    cap: float | None = None
 
     def __post_init__(self):
         where = "contract"
@@ -332,7 +332,7 @@ class Contract:
                     raise _checks.fail(where, "outcome", o, f"must be one of the outcomes {names}")
         object.__setattr__(self, "outcomes", outcomes)
         object.__setattr__(self, "mechanisms", mechanisms)
-        object.__setattr__(self, "cap_dkk", _cap(where, self.cap_dkk))
+        object.__setattr__(self, "cap", _cap(where, self.cap))
 
     def outcome(self, name: str) -> Outcome:
         return next(o for o in self.outcomes if o.name == name)

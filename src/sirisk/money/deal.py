@@ -14,16 +14,16 @@ from .capital import Guarantee, InvestorTerms
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
 from .costs import ProgrammeCosts
 
-__all__ = ["Deal", "Portfolio", "base_costs_dkk"]
+__all__ = ["Deal", "Portfolio", "base_costs"]
 
 
-def base_costs_dkk(programme: Programme, costs: ProgrammeCosts) -> float:
+def base_costs(programme: Programme, costs: ProgrammeCosts) -> float:
     """Total programme costs under the base intake schedule (what the investor funds)."""
     T = programme.horizon_months
     intake = np.asarray(programme.cohort.intake, dtype=np.float64)  # people per month: no array per person
     months = np.minimum(np.arange(len(intake)) + costs.service_months, T) - np.arange(len(intake))
-    return float(costs.per_enrolment_dkk * intake.sum() + costs.per_participant_month_dkk * (intake * months).sum()
-                 + costs.fixed_dkk_per_month * min(costs.fixed_months, T))
+    return float(costs.per_enrolment * intake.sum() + costs.per_participant_month * (intake * months).sum()
+                 + costs.fixed_per_month * min(costs.fixed_months, T))
 
 
 def _final_offset(measure, outcome) -> int | None:
@@ -112,10 +112,10 @@ class Deal:
         maturity = self.maturity_month
         if maturity >= T:
             raise _checks.fail(where, "investor.maturity_month", maturity, f"must be below horizon_months={T}")
-        cost = base_costs_dkk(p, self.costs)
-        if cost > self.investor.commitment_dkk * (1 + 1e-12):
+        cost = base_costs(p, self.costs)
+        if cost > self.investor.commitment * (1 + 1e-12):
             raise _checks.fail(where, "base-case programme costs", round(cost, 2),
-                               f"must not exceed the investor's commitment_dkk={self.investor.commitment_dkk:,.0f}")
+                               f"must not exceed the investor's commitment={self.investor.commitment:,.0f}")
 
     @property
     def name(self) -> str:
@@ -182,8 +182,8 @@ class Deal:
         measures = {m.name: m for m in self.programme.measures}
         for k, m in enumerate(self.contract.mechanisms):
             where = f"deal {self.name!r}: contract.mechanisms[{k}] ({type(m).__name__})"
-            amounts = {RateCard: lambda m: sum(p for _, p in m.prices), Threshold: lambda m: m.payment_dkk
-                       + (m.fallback_payment_dkk or 0.0), GainShare: lambda m: m.share, FixedFee: lambda m: m.dkk}
+            amounts = {RateCard: lambda m: sum(p for _, p in m.prices), Threshold: lambda m: m.payment
+                       + (m.fallback_payment or 0.0), GainShare: lambda m: m.share, FixedFee: lambda m: m.dkk}
             if next(f for cls, f in amounts.items() if isinstance(m, cls))(m) == 0:
                 out.append(f"{where}: every amount is 0, so it never pays")
                 continue
@@ -218,7 +218,7 @@ class Portfolio:
 
     name: str
     deals: tuple[Deal, ...]
-    investment_limit_dkk: float = 15e6
+    investment_limit: float = 15e6
 
     def __post_init__(self):
         _checks.name("portfolio", "name", self.name)
@@ -226,10 +226,10 @@ class Portfolio:
         deals = _checks.items(where, "deals", self.deals, Deal, non_empty="give at least one deal")
         _checks.unique_names(where, "programme name", (d.name for d in deals))
         object.__setattr__(self, "deals", deals)
-        limit = _checks.real(where, "investment_limit_dkk", self.investment_limit_dkk, low=0.0)
-        object.__setattr__(self, "investment_limit_dkk", limit)
-        total = sum(d.investor.commitment_dkk for d in deals)
+        limit = _checks.real(where, "investment_limit", self.investment_limit, low=0.0)
+        object.__setattr__(self, "investment_limit", limit)
+        total = sum(d.investor.commitment for d in deals)
         if total > limit * (1 + 1e-12):
-            parts = " + ".join(f"{d.name} {d.investor.commitment_dkk:,.0f}" for d in deals)
+            parts = " + ".join(f"{d.name} {d.investor.commitment:,.0f}" for d in deals)
             raise _checks.fail(where, "total investment", f"{total:,.0f} DKK ({parts})",
-                               f"must not exceed investment_limit_dkk={limit:,.0f}")
+                               f"must not exceed investment_limit={limit:,.0f}")

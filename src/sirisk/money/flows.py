@@ -292,7 +292,7 @@ def _measured_saving(records: DealRecords, T: int, key) -> np.ndarray:
     if records.saving_is_measured or kind == "counterfactual":
         if records.saving is None:
             raise SpecError("a gain share needs the budget saving by month; the measured results give none "
-                            "(savings_dkk)")
+                            "(savings)")
         return total(records.saving)
     if kind == "control_group" and records.arm_cost is not None and "control" in records.arms:
         # The control group's cost per enrolled person, times the treated people enrolled.
@@ -360,8 +360,8 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
             return records.programme_cost
         out = np.empty((D, T))
         c = costs_spec
-        programme_costs(records.arms["treated"].entry_month, c.per_enrolment_dkk, c.per_participant_month_dkk,
-                        c.service_months, c.fixed_dkk_per_month, c.fixed_months, out)
+        programme_costs(records.arms["treated"].entry_month, c.per_enrolment, c.per_participant_month,
+                        c.service_months, c.fixed_per_month, c.fixed_months, out)
         return out
 
     costs = _memo(memo, ("programme_cost", costs_spec), base_costs)
@@ -376,11 +376,11 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
 
     terms = deal.investor
     cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1
-    guarantee_cap = 0.0 if deal.guarantee is None else deal.guarantee.cap_dkk
+    guarantee_cap = 0.0 if deal.guarantee is None else deal.guarantee.cap
     surplus_share = 0.0 if deal.guarantee is None else deal.guarantee.surplus_share
     paid, investor = np.empty((D, T)), np.empty((D, T))
     g, surplus, principal = np.empty(D), np.empty(D), np.empty(D)
-    waterfall(costs, due, cap_month, deal.maturity_month, terms.floor_dkk(1.0), guarantee_cap, surplus_share,
+    waterfall(costs, due, cap_month, deal.maturity_month, terms.floor(1.0), guarantee_cap, surplus_share,
               paid, investor, g, surplus, principal)
 
     holders = list(records.holders)
@@ -408,7 +408,7 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus,
         outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
         guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
-        floor_per_principal=terms.floor_dkk(1.0) if deal.guarantee is not None else 0.0,
+        floor_per_principal=terms.floor(1.0) if deal.guarantee is not None else 0.0,
         maturity_month=deal.maturity_month, discount=discount, public_investor_share=terms.public_share,
     )
 

@@ -194,7 +194,7 @@ def payment_stream(pay_at, amounts, scale, cap, out):
 
 
 @njit(cache=True, parallel=True)
-def waterfall(cost, due, cap_rate_month, maturity, floor_dkk_per_principal, guarantee_cap, surplus_share,
+def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarantee_cap, surplus_share,
               paid, investor, guarantee, surplus, principal):
     """Investor capital, capped repayment, surplus share, floors covered by the guarantee.
 
@@ -206,7 +206,7 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_dkk_per_principal, guar
         Monthly growth of the investor's claim (< 0: no return cap).
     maturity : int
         Settlement month; payments due after it are not made.
-    floor_dkk_per_principal : float
+    floor_per_principal : float
         Guaranteed amount at maturity per DKK of principal.
     surplus_share : float
         Share of every receipt that lifts the investor's cumulative receipts
@@ -234,7 +234,7 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_dkk_per_principal, guar
             shared += share
             paid[d, t] = pay
             investor[d, t] = pay - share - cost[d, t]
-        shortfall = max(floor_dkk_per_principal * drawn - (received - shared), 0.0)
+        shortfall = max(floor_per_principal * drawn - (received - shared), 0.0)
         g = min(shortfall, guarantee_cap)
         guarantee[d] = g
         surplus[d] = shared

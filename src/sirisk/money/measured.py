@@ -12,7 +12,7 @@ builds them from the counts per cohort that evaluations often report.
 Baselines: a fixed rate is in the contract; a control-group or
 counterfactual baseline is the comparison group's (a counterfactual cannot
 be observed: the comparison group is its measured stand-in). A gain share
-needs the saving (``savings_dkk``), taken as the contract measured it.
+needs the saving (``savings``), taken as the contract measured it.
 Achievements are the contract's outcomes as the evaluation applied their
 definitions, so an outcome's ``by_month`` and ``at_least`` are not applied
 again.
@@ -83,13 +83,13 @@ class Measured:
     comparison_enrolment_months, comparison_achieved : optional
         The same for the comparison group, where the contract compares
         with one (a control-group or counterfactual baseline).
-    savings_dkk : mapping of holder to sequence of float, optional
+    savings : mapping of holder to sequence of float, optional
         The budget saving by month, nominal DKK, as the contract measured
         it (months not given count as 0). Without it the saving, the net
         effect and what depends on them are NaN (``municipality_overpaid``
         and ``programme_harm`` are then False), and a gain share cannot be
         settled.
-    programme_cost_dkk : sequence of float, optional
+    programme_cost : sequence of float, optional
         Capital drawn by month (default: the deal's ``ProgrammeCosts`` on
         the enrolments).
 
@@ -111,8 +111,8 @@ class Measured:
     achieved: Mapping[str, Sequence[int]]
     comparison_enrolment_months: Sequence[int] | None = None
     comparison_achieved: Mapping[str, Sequence[int]] | None = None
-    savings_dkk: Mapping[str, Sequence[float]] | None = None
-    programme_cost_dkk: Sequence[float] | None = None
+    savings: Mapping[str, Sequence[float]] | None = None
+    programme_cost: Sequence[float] | None = None
 
     def __post_init__(self):
         _checks.name("measured", "programme", self.programme)
@@ -131,18 +131,18 @@ class Measured:
                                           self.comparison_achieved)
             object.__setattr__(self, "comparison_enrolment_months", c_enrol)
             object.__setattr__(self, "comparison_achieved", c_achieved)
-        if self.savings_dkk is not None:
-            if not isinstance(self.savings_dkk, Mapping):
-                raise _checks.fail(where, "savings_dkk", self.savings_dkk, "must map holders to amounts by month")
-            object.__setattr__(self, "savings_dkk", {_checks.name(where, "savings_dkk holder", h):
-                                                     _amounts(where, f"savings_dkk[{h!r}]", v)
-                                                     for h, v in self.savings_dkk.items()})
-        if self.programme_cost_dkk is not None:
-            cost = _amounts(where, "programme_cost_dkk", self.programme_cost_dkk)
+        if self.savings is not None:
+            if not isinstance(self.savings, Mapping):
+                raise _checks.fail(where, "savings", self.savings, "must map holders to amounts by month")
+            object.__setattr__(self, "savings", {_checks.name(where, "savings holder", h):
+                                                     _amounts(where, f"savings[{h!r}]", v)
+                                                     for h, v in self.savings.items()})
+        if self.programme_cost is not None:
+            cost = _amounts(where, "programme_cost", self.programme_cost)
             for t, c in enumerate(cost):
                 if c < 0:
-                    raise _checks.fail(where, f"programme_cost_dkk[{t}]", c, "capital drawn cannot be negative")
-            object.__setattr__(self, "programme_cost_dkk", cost)
+                    raise _checks.fail(where, f"programme_cost[{t}]", c, "capital drawn cannot be negative")
+            object.__setattr__(self, "programme_cost", cost)
 
     @property
     def enrolled(self) -> int:
@@ -150,8 +150,8 @@ class Measured:
 
     @classmethod
     def from_cohorts(cls, programme: str, cohorts: Sequence[CohortCount], *,
-                     savings_dkk: Mapping[str, Sequence[float]] | None = None,
-                     programme_cost_dkk: Sequence[float] | None = None) -> Measured:
+                     savings: Mapping[str, Sequence[float]] | None = None,
+                     programme_cost: Sequence[float] | None = None) -> Measured:
         """Person records from counts per cohort, as evaluations report them.
 
         Counts say how many, not who or exactly when: a cohort's people
@@ -194,7 +194,7 @@ class Measured:
                         done = total
                     target_achieved.setdefault(o, []).extend(dated)
         return cls(programme, people, achieved, c_people if all(comparison) else None,
-                   c_achieved if all(comparison) else None, savings_dkk, programme_cost_dkk)
+                   c_achieved if all(comparison) else None, savings, programme_cost)
 
     # -- the money layer's view ---------------------------------------------------
     def records(self, deal) -> DealRecords:
@@ -234,27 +234,27 @@ class Measured:
                                "group's enrolment months and achievements")
         holders = tuple(deal.budget.holders)
         saving = saving_pv = None
-        if self.savings_dkk is not None:
+        if self.savings is not None:
             saving = np.zeros((1, T, len(holders)))
-            for h, values in self.savings_dkk.items():
+            for h, values in self.savings.items():
                 if h not in holders:
-                    raise _checks.fail(where, "savings_dkk holder", h, f"must be one of the budget's holders {holders}")
+                    raise _checks.fail(where, "savings holder", h, f"must be one of the budget's holders {holders}")
                 if len(values) > T:
-                    raise _checks.fail(where, f"savings_dkk[{h!r}]", f"{len(values)} months",
+                    raise _checks.fail(where, f"savings[{h!r}]", f"{len(values)} months",
                                        f"at most the horizon of {T} months")
                 saving[0, :len(values), holders.index(h)] = values
             _, discount = deal.budget.month_factors(T)
             saving_pv = np.einsum("dth,t->dh", saving, discount)
         elif any(isinstance(m, GainShare) for m in deal.contract.mechanisms):
-            raise _checks.fail(where, "savings_dkk", None, "the contract has a gain share: give the measured saving "
+            raise _checks.fail(where, "savings", None, "the contract has a gain share: give the measured saving "
                                "by month per holder")
         cost = None
-        if self.programme_cost_dkk is not None:
-            if len(self.programme_cost_dkk) > T:
-                raise _checks.fail(where, "programme_cost_dkk", f"{len(self.programme_cost_dkk)} months",
+        if self.programme_cost is not None:
+            if len(self.programme_cost) > T:
+                raise _checks.fail(where, "programme_cost", f"{len(self.programme_cost)} months",
                                    f"at most the horizon of {T} months")
             cost = np.zeros((1, T))
-            cost[0, :len(self.programme_cost_dkk)] = self.programme_cost_dkk
+            cost[0, :len(self.programme_cost)] = self.programme_cost
         return DealRecords(arms, holders, saving, saving_pv, None, None, {}, cost, saving_is_measured=True)
 
 

@@ -118,10 +118,10 @@ def _threshold_rule(m: Threshold) -> tuple:
 def _threshold(m: Threshold, factors):
     """Payments of a threshold mechanism from its factors: (months due [k], amounts [draw, k])."""
     pay_at, cohort, fallback = factors
-    amounts = m.payment_dkk * cohort
+    amounts = m.payment * cohort
     if fallback is not None:
         none_paid = ~(amounts > 0).any(axis=1)
-        amounts = np.concatenate([amounts, (m.fallback_payment_dkk * fallback * none_paid)[:, None]], axis=1)
+        amounts = np.concatenate([amounts, (m.fallback_payment * fallback * none_paid)[:, None]], axis=1)
     return pay_at, amounts
 
 
@@ -186,8 +186,8 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
             pay = np.zeros((D, T))
             prices = np.broadcast_to(np.array([p for _, p in m.prices]), (D, len(m.prices)))
             prices = np.ascontiguousarray(prices * (1.0 if scale is None else scale[:, None]))
-            rate_card(when, prices, -1.0 if m.person_cap_dkk is None else m.person_cap_dkk, m.lag_months, pay)
-            pay = _by_month(pay, None, m.cap_dkk)  # the scale is in the prices (before the person cap)
+            rate_card(when, prices, -1.0 if m.person_cap is None else m.person_cap, m.lag_months, pay)
+            pay = _by_month(pay, None, m.cap)  # the scale is in the prices (before the person cap)
         elif isinstance(m, Threshold):
             base_arm = "control" if m.baseline.kind == "control_group" else "counterfactual"
             baseline = achieved(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
@@ -196,9 +196,9 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
             factors = kept(("threshold", contract.outcome(m.outcome), _threshold_rule(m)),
                            lambda: _threshold_factors(m, achieved("treated", m.outcome), baseline, arms["treated"][1],
                                                       entry_b))
-            pay = _stream(*_threshold(m, factors), scale, m.cap_dkk, T)
+            pay = _stream(*_threshold(m, factors), scale, m.cap, T)
         elif isinstance(m, GainShare):
-            pay = _stream(*_gain_share(m, savings[(m.baseline.kind, m.holder)], T), scale, m.cap_dkk, T)
+            pay = _stream(*_gain_share(m, savings[(m.baseline.kind, m.holder)], T), scale, m.cap, T)
         elif isinstance(m, FixedFee):
             def counts(m=m):  # people paid for in each month
                 if m.outcome is None:
@@ -212,8 +212,8 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
 
             defined = None if m.outcome is None else contract.outcome(m.outcome)
             pay = m.dkk * kept(("fee_counts", defined, m.lag_months), counts)
-            pay = _by_month(pay, scale, m.cap_dkk)  # payments and fee are linear in their scale
+            pay = _by_month(pay, scale, m.cap)  # payments and fee are linear in their scale
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))
         total = pay if total is None else total + pay
-    return _by_month(total, None, contract.cap_dkk)
+    return _by_month(total, None, contract.cap)

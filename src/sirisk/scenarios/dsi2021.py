@@ -141,7 +141,7 @@ def _threshold_contract(p, programme, outcome, baseline, reading, measure_months
                    "register data take a few months to settle; DSI's lag is not public")
     return Contract(
         outcomes=[outcome],
-        mechanisms=[Threshold(outcome.name, threshold=threshold, payment_dkk=pay,
+        mechanisms=[Threshold(outcome.name, threshold=threshold, payment=pay,
                               cohorts=((0, first_cohort_end), (first_cohort_end + 1, last_cohort_end)),
                               measure_months=months, baseline=Baseline("fixed", rate=baseline),
                               mode="proportional", full_at=full_at, lag_months=lag)],
@@ -174,11 +174,11 @@ def _investor(p, programme, commitment, reading):
                          "public")
         share = p.assume(f"{programme}: DSI's share of the investor's surplus", 0.2, 0.0, 0.5,
                          "DSI takes 'a share of any surplus' (sn.dk article in " + REF + "); the share is not public")
-        return (InvestorTerms(commitment_dkk=commitment, return_cap_per_year=cap, principal_floor_share=floor,
+        return (InvestorTerms(commitment=commitment, return_cap_per_year=cap, principal_floor_share=floor,
                               maturity_month=maturity, hurdle_rate_per_year=hurdle),
-                Guarantee(cap_dkk=limit, surplus_share=share))
+                Guarantee(cap=limit, surplus_share=share))
     public = min(limit, commitment) / commitment
-    return (InvestorTerms(commitment_dkk=commitment, return_cap_per_year=cap, maturity_month=maturity,
+    return (InvestorTerms(commitment=commitment, return_cap_per_year=cap, maturity_month=maturity,
                           hurdle_rate_per_year=hurdle, public_share=public), None)
 
 
@@ -243,7 +243,7 @@ def _holbaek(p: Provenance, clock, reading) -> Deal:
     commitment = _investment(p, name, 6.9e6, "INDIGO-POJ-0313: DKK 6.9 m (" + REF + ")")
     service = p.assume(f"{name}: months of service per participant", 12, 9, 15,
                        "service ran Jan 2024 - Jun 2026 for 180 people; months per person not public")
-    costs = ProgrammeCosts(per_participant_month_dkk=_per_month(commitment, size, service), service_months=service)
+    costs = ProgrammeCosts(per_participant_month=_per_month(commitment, size, service), service_months=service)
     baseline = p.assume(f"{name}: baseline, in work or education at 12 months", 0.46, 0.45, 0.55,
                         "not public for work or education; Hoff et al. 2021 give 45.0 % in work alone with usual "
                         "services (" + REF + "), so at least that: set near the model's expected counterfactual, as a "
@@ -290,7 +290,7 @@ def _svendborg(p: Provenance, clock, reading) -> Deal:
     budget = Budget([StateFlow("cash_benefit", "municipality", benefit, refundable=True, label="kontanthjaelp"),
                      *_taxes(p, name, (6_000, 4_000, 8_000), (4_000, 2_000, 6_000))])
     commitment = _investment(p, name, 4.0e6)
-    costs = ProgrammeCosts(per_participant_month_dkk=_per_month(commitment, size, 12), service_months=12)
+    costs = ProgrammeCosts(per_participant_month=_per_month(commitment, size, 12), service_months=12)
     baseline = p.assume(f"{name}: baseline, 3 months in work within 24 months", 0.42, 0.32, 0.52, AT_COUNTERFACTUAL)
     contract = _threshold_contract(p, name, Outcome("job_3", "job_3"), baseline, reading, measure_months=(38, 50))
     investor, guarantee = _investor(p, name, commitment, reading)
@@ -330,7 +330,7 @@ def _guldborgsund(p: Provenance, clock, reading) -> Deal:
                      StateFlow("education", "state", su, label="SU"),
                      *_taxes(p, name, (4_000, 2_500, 6_000), (2_500, 1_000, 4_000))])
     commitment = _investment(p, name, 4.0e6)
-    costs = ProgrammeCosts(per_participant_month_dkk=_per_month(commitment, size, 12), service_months=12)
+    costs = ProgrammeCosts(per_participant_month=_per_month(commitment, size, 12), service_months=12)
     baseline = p.assume(f"{name}: baseline, in education or work at 12 months", 0.47, 0.37, 0.57, AT_COUNTERFACTUAL)
     contract = _threshold_contract(p, name, Outcome("education_or_work_12", "education_or_work_12"), baseline,
                                    reading, measure_months=(24, 36))
@@ -352,9 +352,9 @@ def dsi2021(reading: str = "guarantee") -> tuple[Portfolio, Uncertainty, Provena
     Examples
     --------
     >>> portfolio, uncertainty, sources = dsi2021()
-    >>> [d.name for d in portfolio.deals], portfolio.investment_limit_dkk
+    >>> [d.name for d in portfolio.deals], portfolio.investment_limit
     (['holbaek', 'svendborg', 'guldborgsund'], 15000000.0)
-    >>> sum(d.investor.commitment_dkk for d in portfolio.deals) <= 15e6
+    >>> sum(d.investor.commitment for d in portfolio.deals) <= 15e6
     True
     >>> dsi2021("investment")[0].deals[0].investor.public_share   # DSI invests 5 m of Holbaek's 6.9 m
     0.7246376811594203
@@ -381,4 +381,4 @@ def dsi2021(reading: str = "guarantee") -> tuple[Portfolio, Uncertainty, Provena
     labels = {**p.labels(), "labour_market": "labour-market shock on all employment hazards"}
     uncertainty = Uncertainty(p.uncertain(), shocks=[SharedShock("labour_market", shock, targets)], method="lhs",
                               labels=labels)
-    return Portfolio(name="dsi2021", deals=deals, investment_limit_dkk=limit), uncertainty, p
+    return Portfolio(name="dsi2021", deals=deals, investment_limit=limit), uncertainty, p

@@ -73,7 +73,7 @@ def reference_portfolio(participants: int = 180, horizon_months: int = 120, n_pr
 
     Examples
     --------
-    >>> reference_portfolio().investment_limit_dkk
+    >>> reference_portfolio().investment_limit
     15000000.0
     """
     from ..money import (Baseline, Budget, Contract, Deal, Guarantee, InvestorTerms, Outcome, Portfolio,
@@ -87,16 +87,16 @@ def reference_portfolio(participants: int = 180, horizon_months: int = 120, n_pr
                      StateFlow("employed", "municipality", -7_000), StateFlow("employed", "state", -9_000)])
     contract = Contract(
         outcomes=[Outcome("job", "job3"), Outcome("work_months", "employed_months", at_least=12)],
-        mechanisms=[RateCard({"job": 20_000, "work_months": 10_000}, person_cap_dkk=25_000),
-                    Threshold("job", threshold=0.05, payment_dkk=500_000, cohorts=((0, 11), (12, 23)),
+        mechanisms=[RateCard({"job": 20_000, "work_months": 10_000}, person_cap=25_000),
+                    Threshold("job", threshold=0.05, payment=500_000, cohorts=((0, 11), (12, 23)),
                               measure_months=(36, 48), baseline=Baseline("control_group"), fallback_month=60),
                     GainShare(0.1, holder="municipality", pay_every_months=12)],
-        cap_dkk=6e6)
-    costs = ProgrammeCosts(per_enrolment_dkk=2_000, per_participant_month_dkk=1_800, service_months=12,
-                           fixed_dkk_per_month=20_000, fixed_months=24)
+        cap=6e6)
+    costs = ProgrammeCosts(per_enrolment=2_000, per_participant_month=1_800, service_months=12,
+                           fixed_per_month=20_000, fixed_months=24)
     deals = [Deal(dataclasses.replace(base, name=f"programme_{k}"), budget, costs, contract,
-                  InvestorTerms(commitment_dkk=4.95e6, return_cap_per_year=0.15, principal_floor_share=1.0),
-                  Guarantee(cap_dkk=5e6, surplus_share=0.1))
+                  InvestorTerms(commitment=4.95e6, return_cap_per_year=0.15, principal_floor_share=1.0),
+                  Guarantee(cap=5e6, surplus_share=0.1))
              for k in range(n_programmes)]
     return Portfolio(name="reference", deals=deals)
 
