@@ -10,7 +10,7 @@ from models import fee_deal
 import sirisk as sr
 
 COST = 100_000.0
-FEE = "fees/contract.mechanisms[0].dkk"
+FEE = "fees/contract.mechanisms[0].amount"
 IRR = "fees/investor_irr"
 
 
@@ -100,12 +100,12 @@ def test_two_terms_and_two_targets_by_least_squares_in_closed_form():
     v = 1 / 1.08
     p2 = (COST - v * 115_000) / (v * v - v)
     p1 = 115_000 - p2
-    result = sr.calibrate(deal, sim, vary={"fees/contract.mechanisms[0].dkk": (10_000, 150_000),
-                                           "fees/contract.mechanisms[1].dkk": (10_000, 150_000)},
+    result = sr.calibrate(deal, sim, vary={"fees/contract.mechanisms[0].amount": (10_000, 150_000),
+                                           "fees/contract.mechanisms[1].amount": (10_000, 150_000)},
                           target={IRR: ("mean", 0.08), "fees/outcome_payments_pv": ("mean", 1_150_000)})
     assert result.feasible, result.reason
-    assert result.values["fees/contract.mechanisms[0].dkk"] == pytest.approx(p1, rel=1e-3)
-    assert result.values["fees/contract.mechanisms[1].dkk"] == pytest.approx(p2, rel=1e-3)
+    assert result.values["fees/contract.mechanisms[0].amount"] == pytest.approx(p1, rel=1e-3)
+    assert result.values["fees/contract.mechanisms[1].amount"] == pytest.approx(p2, rel=1e-3)
     assert "least squares" in result.method
 
 
@@ -142,14 +142,14 @@ def test_calibration_is_exactly_reproducible():
 
 
 @pytest.mark.parametrize("kwargs, fragments", [
-    (dict(vary={"fees/contract.mechanisms[3].dkk": (0, 1)}), ["index [3] is out of range"]),
-    (dict(vary={"fees/contract.mechanisms[0].price": (0, 1)}), ["FixedFee has no field 'price'", "dkk"]),
+    (dict(vary={"fees/contract.mechanisms[3].amount": (0, 1)}), ["index [3] is out of range"]),
+    (dict(vary={"fees/contract.mechanisms[0].price": (0, 1)}), ["FixedFee has no field 'price'", "amount"]),
     (dict(vary={"nowhere/investor.hurdle_rate_per_year": (0, 1)}), ["programme is 'nowhere'"]),
     (dict(vary={"fees/programme.horizon_months": (12, 30)}), ["programme is fixed by the simulation"]),
     (dict(vary={"fees/budget.discount_rate_per_year": (0, 0.1)}), ["budget is fixed by the simulation"]),
     (dict(vary={FEE: (3e5, 5e4)}), ["low must be below high", "reversed"]),
     (dict(vary={FEE: (5e4, 5e4)}), ["low must be below high", "empty"]),
-    (dict(vary={FEE: (-5e4, 5e4)}), ["dkk is -50000.0; must be >= 0"]),
+    (dict(vary={FEE: (-5e4, 5e4)}), ["amount is -50000.0; must be >= 0"]),
     (dict(vary={FEE: (0, math.inf)}), ["high is inf; must be a finite number"]),
     (dict(vary={}), ["vary is empty"]),
     (dict(target={"fees/investor_ir": ("mean", 0.1)}), ["variable is 'investor_ir'", "investor_irr"]),

@@ -87,7 +87,7 @@ def test_the_deal_zone_in_closed_form():
     # counterfactual never does, so the municipality saves 10,000 for each of 35 months per person.
     deal = fee_deal(effect=True)
     sim = sr.simulate_portfolio(deal, draws=30, rng=1)
-    zone = sr.break_even(deal, sim, term="contract.mechanisms[0].dkk", bounds=(0.0, 500_000.0), points=6)
+    zone = sr.break_even(deal, sim, term="contract.mechanisms[0].amount", bounds=(0.0, 500_000.0), points=6)
     t = zone.table.sel(programme="fees")
     assert float(t.investor) == pytest.approx(100_000 * 1.05, rel=1e-4)   # NPV at a 5 % hurdle: 0
     assert float(t.municipality) == pytest.approx(350_000, rel=1e-4)      # saving 35 x 10,000 = the fee
@@ -99,7 +99,7 @@ def test_the_deal_zone_in_closed_form():
 def test_no_zone_when_the_investor_needs_more_than_the_municipality_accepts():
     deal = fee_deal()  # nothing is saved: the municipality accepts only paying nothing
     sim = sr.simulate_portfolio(deal, draws=20, rng=1)
-    zone = sr.break_even(deal, sim, term="contract.mechanisms[0].dkk", bounds=(0.0, 500_000.0), points=3,
+    zone = sr.break_even(deal, sim, term="contract.mechanisms[0].amount", bounds=(0.0, 500_000.0), points=3,
                          overpay_limit=0.1)
     t = zone.table.sel(programme="fees")
     assert not bool(t.has_zone) and float(t.municipality_accepts) == pytest.approx(0.0, abs=1e-6)

@@ -45,6 +45,17 @@ def test_a_threshold_above_what_the_fixed_baseline_allows_never_pays(holbaek):
     assert _with_mechanism(holbaek, threshold=0.53, full_at=0.54).warnings == ()
 
 
+def test_the_most_improvement_follows_direction_and_basis(holbaek):
+    # fewer is better: a rate of at least 0 improves on 0.46 by at most 0.46 points
+    (warning,) = _with_mechanism(holbaek, direction="lower", threshold=0.47, full_at=0.5).warnings
+    assert "threshold is 0.47" in warning and "(0.46)" in warning
+    assert _with_mechanism(holbaek, direction="lower", threshold=0.45, full_at=0.46).warnings == ()
+    # relative: at most (1 - 0.46) / 0.46 = 1.1739... higher
+    (warning,) = _with_mechanism(holbaek, basis="relative", threshold=1.2, full_at=1.3).warnings
+    assert "threshold is 1.2" in warning and "(1.17391)" in warning
+    assert _with_mechanism(holbaek, basis="relative", threshold=1.17, full_at=1.1739).warnings == ()
+
+
 def test_a_fallback_after_final_outcomes_never_pays(holbaek):
     # in work or education at month 12: cohorts enrolled by months 11 and 23 are final by 23 <= 24 and 35 <= 36,
     # so the pooled improvement is a weighted mean of the cohorts' and below the threshold if each is
@@ -52,6 +63,9 @@ def test_a_fallback_after_final_outcomes_never_pays(holbaek):
     assert "the fallback can never pay" in warning
     # measured before the last cohort's outcomes are final, the fallback can add what came later
     assert _with_mechanism(holbaek, measure_months=(24, 30), fallback_month=48).warnings == ()
+    # a lower threshold of its own, or paying in addition to the cohorts, and the fallback can pay
+    assert _with_mechanism(holbaek, fallback_month=48, fallback_threshold=0.05, fallback_full_at=0.2).warnings == ()
+    assert _with_mechanism(holbaek, fallback_month=48, fallback_exclusive=False).warnings == ()
 
 
 def test_validate_and_run_print_the_warning(holbaek, tmp_path, monkeypatch, capsys):

@@ -1,5 +1,7 @@
 """Every payment mechanism and cap, against hand-computed payments."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from fake_engine import tiny_programme
@@ -73,7 +75,7 @@ def test_threshold_all_or_nothing_and_proportional_with_a_fixed_baseline():
 
 def test_threshold_fallback_pays_only_if_no_cohort_paid():
     # Cohort rates by their months: cohort 0 (month 3): 1/4 = 0.25; cohort 1 (month 4): 1/4 = 0.25.
-    # Both below 0.3 + 0.1. All together by month 10: 6 of 8 = 0.75 -> improvement 0.45: the fallback pays.
+    # Both below 0.3 + 0.1. All together by month 10: 7 of 8 = 0.875 -> improvement 0.575: the fallback pays.
     arms = _arms(treated_job=[1, 5, 6, 7, 2, 8, 8, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
     m = sr.Threshold("job", threshold=0.1, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
                      baseline=sr.Baseline("fixed", rate=0.3), fallback_month=10, fallback_payment=150_000)
@@ -83,6 +85,78 @@ def test_threshold_fallback_pays_only_if_no_cohort_paid():
     arms = _arms(treated_job=[1, 2, 3, 7, 2, 8, 8, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
     pay = _pay([m], arms)
     assert pay[3] == 100_000 and pay.sum() == 100_000
+
+
+def test_threshold_fallback_has_its_own_threshold_and_can_pay_in_addition():
+    # Calendar months of the jobs: cohort 0 (enrolled month 0) 1, 5; cohort 1 (month 1) 3, 9; four of each never.
+    # Cohorts: 1 of 4 by month 3 and 1 of 4 by month 4, 0.25 each: -0.05 against 0.3, no cohort reaches 0.3.
+    # All together by month 10: 4 of 8 = 0.5, improvement 0.2.
+    arms = _arms(treated_job=[1, 5, -1, -1, 2, 8, -1, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    terms = dict(threshold=0.3, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                 baseline=sr.Baseline("fixed", rate=0.3), fallback_month=10, fallback_payment=150_000)
+    assert _pay([sr.Threshold("job", **terms)], arms).sum() == 0  # 0.2 is below the cohorts' 0.3
+    pay = _pay([sr.Threshold("job", **terms, fallback_threshold=0.15)], arms)
+    assert pay[10] == 150_000 and pay.sum() == 150_000
+    # Cohort 0 with jobs in months 1, 2, 3, 5: 3 of 4 by month 3, improvement 0.45, pays 100,000 at month 3.
+    # All together by month 10: 6 of 8 = 0.75, improvement 0.45 >= 0.15.
+    arms = _arms(treated_job=[1, 2, 3, 5, 2, 8, -1, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    exclusive = _pay([sr.Threshold("job", **terms, fallback_threshold=0.15)], arms)
+    assert exclusive[3] == 100_000 and exclusive.sum() == 100_000
+    in_addition = _pay([sr.Threshold("job", **terms, fallback_threshold=0.15, fallback_exclusive=False)], arms)
+    assert in_addition[3] == 100_000 and in_addition[10] == 150_000 and in_addition.sum() == 250_000
+
+
+def test_a_fallback_without_its_own_threshold_follows_the_cohorts():
+    # A design term that moves the cohorts' threshold moves the fallback's too, unless it has its own.
+    m = sr.Threshold("job", threshold=0.3, payment=1, cohorts=((0, 0),), measure_months=(3,), fallback_month=10)
+    assert dataclasses.replace(m, threshold=0.2).pooled_threshold == 0.2
+    assert dataclasses.replace(m, fallback_threshold=0.1, threshold=0.2).pooled_threshold == 0.1
+
+
+def test_threshold_where_lower_is_better_in_points():
+    # Events (say re-admissions) in calendar months: cohort 0 (enrolled month 0) 1 of 4 by month 3: rate 0.25;
+    # cohort 1 (enrolled month 1) at months 1, 2, 3, 3 of 4 by month 4: rate 0.75. Fixed baseline 0.5.
+    arms = _arms(treated_job=[1, -1, -1, -1, 0, 1, 2, -1], treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    terms = dict(threshold=0.2, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                 baseline=sr.Baseline("fixed", rate=0.5))
+    lower = _pay([sr.Threshold("job", direction="lower", **terms)], arms)
+    assert lower[3] == 100_000 and lower.sum() == 100_000  # cohort 0: 0.5 - 0.25 = 0.25 >= 0.2
+    higher = _pay([sr.Threshold("job", **terms)], arms)
+    assert higher[4] == 100_000 and higher.sum() == 100_000  # cohort 1: 0.75 - 0.5 = 0.25 >= 0.2
+
+
+def test_threshold_on_a_relative_reduction_against_the_control_group():
+    # Treated: events at months 1, 2 of 4 people by month 5: 0.5. Control: months 0, 1, 2 of 4: 0.75.
+    # Relative reduction (0.75 - 0.5) / 0.75 = 1/3 (in points only 0.25).
+    arms = _arms(treated_job=[1, 2, -1, -1], treated_self=[-1] * 4, entry=[0] * 4,
+                 base_job=[0, 1, 2, -1], base_entry=[0] * 4)
+    terms = dict(payment=90_000, cohorts=((0, 0),), measure_months=(5,), baseline=sr.Baseline("control_group"),
+                 direction="lower", basis="relative")
+    assert _pay([sr.Threshold("job", threshold=0.30, **terms)], arms).sum() == 90_000
+    assert _pay([sr.Threshold("job", threshold=0.34, **terms)], arms).sum() == 0
+    assert _pay([sr.Threshold("job", threshold=0.30, **{**terms, "basis": "points"})], arms).sum() == 0
+    # Pro rata from 0.2 to 0.4: (1/3 - 0.2) / 0.2 = 2/3 of 90,000.
+    pay = _pay([sr.Threshold("job", threshold=0.2, mode="proportional", full_at=0.4, **terms)], arms)
+    assert pay.sum() == pytest.approx(60_000)
+    # A relative change against a comparison group without events cannot be measured: nothing is paid.
+    arms = _arms(treated_job=[1, 2, -1, -1], treated_self=[-1] * 4, entry=[0] * 4,
+                 base_job=[-1] * 4, base_entry=[0] * 4)
+    assert _pay([sr.Threshold("job", threshold=-1.0, **{**terms, "direction": "higher"})], arms).sum() == 0
+
+
+@given(treated=st.lists(st.integers(-1, 11), min_size=8, max_size=8),
+       threshold=st.floats(-0.5, 0.5), fallback_threshold=st.floats(-0.5, 0.5))
+def test_an_exclusive_fallback_pays_what_the_other_pays_less_the_fallback_where_a_cohort_paid(
+        treated, threshold, fallback_threshold):
+    arms = _arms(treated_job=treated, treated_self=[-1] * 8, entry=[0] * 4 + [1] * 4)
+    terms = dict(threshold=threshold, payment=100_000, cohorts=((0, 0), (1, 1)), measure_months=(3, 4),
+                 baseline=sr.Baseline("fixed", rate=0.3), fallback_month=10, fallback_payment=150_000,
+                 fallback_threshold=fallback_threshold)
+    exclusive = _pay([sr.Threshold("job", **terms)], arms)
+    in_addition = _pay([sr.Threshold("job", **terms, fallback_exclusive=False)], arms)
+    cohorts_paid = in_addition[:10].sum() > 0
+    np.testing.assert_array_equal(exclusive[:10], in_addition[:10])
+    assert exclusive[10] == (0.0 if cohorts_paid else in_addition[10])
 
 
 def test_threshold_against_counterfactual_and_control_group():

@@ -36,10 +36,9 @@ _INPUTS_KEY = 1 << 30  # the inputs' child stream: distinct from every programme
 
 
 def as_portfolio(portfolio) -> Portfolio:
-    """A Portfolio, or a Deal wrapped in one (under a limit that fits it)."""
+    """A Portfolio, or a Deal wrapped in one (with no investment limit)."""
     if isinstance(portfolio, Deal):
-        return Portfolio(name=portfolio.name, deals=[portfolio],
-                         investment_limit=max(15e6, portfolio.investor.commitment))
+        return Portfolio(name=portfolio.name, deals=[portfolio])
     if not isinstance(portfolio, Portfolio):
         raise SpecError(f"portfolio is {type(portfolio).__name__}; must be a sirisk Portfolio or Deal")
     return portfolio

@@ -57,7 +57,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
     -------
     xarray.Dataset
         The results schema (:mod:`sirisk.analysis.schema`): monthly series
-        ``(draw, programme, month[, holder])`` in nominal DKK, present values
+        ``(draw, programme, month[, holder])`` nominal in the currency of the deals, present values
         and metrics ``(draw, programme)``, portfolio totals ``(draw)``,
         outcome rates ``(draw, programme, arm, outcome)``; seed and versions
         in attrs. Monthly series are stored as float32 (7 significant

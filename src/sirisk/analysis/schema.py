@@ -23,9 +23,12 @@ import numpy as np
 from ..money.kernels import IRR_REASONS
 
 __all__ = ["Variable", "VARIABLES", "PORTFOLIO_VARIABLES", "variables_with_dims", "MONTHLY", "PER_DRAW",
-           "SCHEMA_VERSION"]
+           "SCHEMA_VERSION", "MONEY"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: money in the portfolio's currency, a payer per programme
+
+# The units of an amount of money: the results say which currency (the portfolio's).
+MONEY = "<currency>"
 
 
 @dataclass(frozen=True)
@@ -42,29 +45,37 @@ class Variable:
     def is_boolean(self) -> bool:
         return self.dtype is np.bool_
 
+    def units_in(self, currency: str) -> str:
+        """The units attribute of this variable in results whose amounts are in ``currency``.
+
+        >>> VARIABLES["investor_npv"].units_in("GBP"), VARIABLES["investor_irr"].units_in("GBP")
+        ('GBP', '1/year')
+        """
+        return currency if self.units == MONEY else self.units
+
 
 _MONTH = ("draw", "programme", "month")
 _DRAW = ("draw", "programme")
 
 _TABLE = (
-    Variable("budget_effect", ("draw", "programme", "month", "holder"), "DKK",
+    Variable("budget_effect", ("draw", "programme", "month", "holder"), MONEY,
              "budget saving of the programme (counterfactual cost - treated cost), nominal", np.float32),
-    Variable("programme_cost", _MONTH, "DKK", "programme costs, funded by the investor", np.float32),
-    Variable("outcome_payment_due", _MONTH, "DKK",
+    Variable("programme_cost", _MONTH, MONEY, "programme costs, funded by the investor", np.float32),
+    Variable("outcome_payment_due", _MONTH, MONEY,
              "outcome payments due under the contract, before the investor's return cap", np.float32),
-    Variable("outcome_payment", _MONTH, "DKK", "outcome payments made by the municipality to the investor",
+    Variable("outcome_payment", _MONTH, MONEY, "outcome payments made by the municipality to the investor",
              np.float32),
-    Variable("investor_cash_flow", _MONTH, "DKK",
+    Variable("investor_cash_flow", _MONTH, MONEY,
              "investor's net cash flow, including guarantee and surplus share at maturity", np.float32),
-    Variable("budget_cost", ("draw", "programme", "month", "holder", "arm"), "DKK",
+    Variable("budget_cost", ("draw", "programme", "month", "holder", "arm"), MONEY,
              "cost to each holder in each arm (benefits paid net of refund, minus tax), nominal", np.float32),
-    Variable("budget_effect_pv", ("draw", "programme", "holder"), "DKK",
+    Variable("budget_effect_pv", ("draw", "programme", "holder"), MONEY,
              "budget saving discounted to the contract start"),
-    Variable("budget_cost_pv", ("draw", "programme", "holder", "arm"), "DKK",
+    Variable("budget_cost_pv", ("draw", "programme", "holder", "arm"), MONEY,
              "cost to each holder in each arm, present value"),
-    Variable("municipal_saving_pv", _DRAW, "DKK", "municipality's budget saving, present value"),
-    Variable("outcome_payments_pv", _DRAW, "DKK", "outcome payments, present value"),
-    Variable("municipal_net_pv", _DRAW, "DKK", "municipality's saving minus outcome payments, present value"),
+    Variable("municipal_saving_pv", _DRAW, MONEY, "municipality's budget saving, present value"),
+    Variable("outcome_payments_pv", _DRAW, MONEY, "outcome payments, present value"),
+    Variable("municipal_net_pv", _DRAW, MONEY, "municipality's saving minus outcome payments, present value"),
     Variable("municipality_overpaid", _DRAW, "",
              "the municipality paid for outcomes that did not happen: payments were made and are worth more "
              "than the saving they stand for (present values)", np.bool_),
@@ -73,34 +84,34 @@ _TABLE = (
              "(whatever was paid)", np.bool_),
     Variable("saving_paid_share", _DRAW, "1",
              "outcome payments as a share of the municipality's saving (present values); NaN without a saving"),
-    Variable("investor_principal", _DRAW, "DKK", "capital drawn"),
-    Variable("investor_receipts", _DRAW, "DKK", "outcome payments + guarantee - surplus share, nominal"),
+    Variable("investor_principal", _DRAW, MONEY, "capital drawn"),
+    Variable("investor_receipts", _DRAW, MONEY, "outcome payments + guarantee - surplus share, nominal"),
     Variable("investor_irr", _DRAW, "1/year",
              "investor's internal rate of return; NaN where none exists (see the reason)"),
     Variable("investor_irr_reason", _DRAW, "", "; ".join(f"{k}: {r}" for k, r in enumerate(IRR_REASONS)), np.int8),
     Variable("investor_moic", _DRAW, "1", "multiple on invested capital: receipts / principal"),
-    Variable("investor_npv", _DRAW, "DKK", "investor's NPV at the hurdle rate"),
+    Variable("investor_npv", _DRAW, MONEY, "investor's NPV at the hurdle rate"),
     Variable("investor_loss", _DRAW, "", "investor got back less than the principal (the guarantee included)",
              np.bool_),
     Variable("investor_loss_before_guarantee", _DRAW, "",
              "investor's receipts without the guarantee were less than the principal", np.bool_),
     Variable("investor_meets_hurdle", _DRAW, "", "investor's IRR reached its hurdle rate", np.bool_),
-    Variable("guarantee_draw", _DRAW, "DKK", "amount drawn on the guarantee"),
+    Variable("guarantee_draw", _DRAW, MONEY, "amount drawn on the guarantee"),
     Variable("guarantee_drawn", _DRAW, "", "the guarantee was drawn (any amount)", np.bool_),
     Variable("guarantee_full_cap", _DRAW, "", "the whole guarantee cap was drawn", np.bool_),
-    Variable("guarantee_exposure", _DRAW, "DKK",
+    Variable("guarantee_exposure", _DRAW, MONEY,
              "the most the guarantee could pay: its cap, or the floor it tops up to where that is less"),
     Variable("guarantee_exposure_drawn", _DRAW, "",
              "the whole exposure was drawn (for a deal below the cap: the whole floor)", np.bool_),
-    Variable("guarantor_surplus", _DRAW, "DKK", "guarantor's share of the investor's surplus"),
-    Variable("guarantee_cost_pv", _DRAW, "DKK",
+    Variable("guarantor_surplus", _DRAW, MONEY, "guarantor's share of the investor's surplus"),
+    Variable("guarantee_cost_pv", _DRAW, MONEY,
              "guarantor's net cost, present value: the draw at maturity less the surplus shares it received"),
-    Variable("public_funder_cost_pv", _DRAW, "DKK",
+    Variable("public_funder_cost_pv", _DRAW, MONEY,
              "the public funder's net cost, present value: the guarantee's net cost and the public share of the "
              "investor's loss (InvestorTerms.public_share)"),
-    Variable("public_funder_exposure", _DRAW, "DKK",
+    Variable("public_funder_exposure", _DRAW, MONEY,
              "the most the public funder can lose: the guarantee's exposure and the public share of the principal"),
-    Variable("public_net_pv", _DRAW, "DKK",
+    Variable("public_net_pv", _DRAW, MONEY,
              "public sector as a whole (every budget holder and the public funder): saving less outcome payments "
              "and the public funder's net cost, present value"),
     Variable("outcome_rate", ("draw", "programme", "arm", "outcome"), "1",
@@ -111,8 +122,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in _TABLE}
 
 # Portfolio totals per draw: (name, units, description).
 PORTFOLIO_VARIABLES: dict[str, Variable] = {v.name: v for v in (
-    Variable("portfolio_guarantee_draw", ("draw",), "DKK", "guarantee drawn, summed over the programmes"),
-    Variable("portfolio_municipal_net_pv", ("draw",), "DKK",
+    Variable("portfolio_guarantee_draw", ("draw",), MONEY, "guarantee drawn, summed over the programmes"),
+    Variable("portfolio_municipal_net_pv", ("draw",), MONEY,
              "municipalities' saving minus outcome payments, summed over the programmes, present value"),
     Variable("portfolio_investor_irr", ("draw",), "1/year", "IRR of the summed investor cash flows"),
 )}

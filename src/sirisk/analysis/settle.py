@@ -116,7 +116,8 @@ class ResultsWriter:
     def dataset(self, draw_ids: np.ndarray, attrs: Mapping, inputs: Mapping[str, np.ndarray] | None = None,
                 sampling_method: str | None = None, labels: Mapping[str, str] | None = None) -> xr.Dataset:
         portfolio, deals = self.portfolio, self.portfolio.deals
-        data = {v.name: (v.dims, self.out[v.name], {"units": v.units, "description": v.description})
+        currency = portfolio.currency
+        data = {v.name: (v.dims, self.out[v.name], {"units": v.units_in(currency), "description": v.description})
                 for v in self.variables}
         monthly = any("month" in v.dims for v in self.variables)
         ds = xr.Dataset(data, coords={
@@ -124,6 +125,9 @@ class ResultsWriter:
             **({"month": np.arange(self.T)} if monthly else {}),
             "holder": list(self.holders), "arm": list(ARM_NAMES), "outcome": self.outcomes,
         })
+        ds = ds.assign_coords(payer=("programme", [d.payer for d in deals],
+                                     {"description": "the budget holder that pays for the programme's outcomes "
+                                                     "(whose saving the municipal_* variables are)"}))
         if inputs:
             names = list(inputs)
             ds["input_value"] = (("draw", "input"), np.stack([inputs[n] for n in names], axis=1),
@@ -133,8 +137,8 @@ class ResultsWriter:
             if sampling_method:
                 ds.attrs["sampling_method"] = sampling_method
         ds["guarantee_cap"] = ("programme", [0.0 if d.guarantee is None else d.guarantee.cap for d in deals],
-                               {"units": "DKK"})
-        ds["investment"] = ("programme", [d.investor.commitment for d in deals], {"units": "DKK"})
+                               {"units": currency})
+        ds["investment"] = ("programme", [d.investor.commitment for d in deals], {"units": currency})
         ds["investor_hurdle"] = ("programme", [d.investor.hurdle_rate_per_year for d in deals],
                                  {"units": "1/year", "description": "the investor's hurdle rate"})
         if monthly:  # what turns a monthly series into present values, as the *_pv variables did
@@ -145,12 +149,13 @@ class ResultsWriter:
         irr = np.where(self.irr_reason == 1, -1.0, (1 + self.irr_rate) ** 12 - 1)
         for name, v in PORTFOLIO_VARIABLES.items():
             values = totals[name].values if name in totals else irr
-            ds[name] = (v.dims, values, {"units": v.units, "description": v.description})
+            ds[name] = (v.dims, values, {"units": v.units_in(currency), "description": v.description})
         if monthly:
             ds["month"].attrs.update(units="month", long_name="months since the start of intake")
         ds.attrs.update({
             "portfolio": portfolio.name,
-            "investment_limit": portfolio.investment_limit,
+            "currency": currency,
+            **({} if portfolio.investment_limit is None else {"investment_limit": portfolio.investment_limit}),
             "guarantee_exposure_total": float(sum(0.0 if d.guarantee is None else d.guarantee.cap for d in deals)),
             **dict(attrs),
             "sign_convention": "savings and receipts positive; investor cash flows negative when capital is drawn",
@@ -252,7 +257,7 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
     -------
     xarray.Dataset
         The results schema (:mod:`sirisk.analysis.schema`): monthly series
-        ``(draw, programme, month[, holder])`` in nominal DKK, present
+        ``(draw, programme, month[, holder])`` nominal in the deals' currency, present
         values and metrics ``(draw, programme)``, portfolio totals
         ``(draw)``; seed, versions and the inputs of the simulation.
         Settling a simulation of :func:`sirisk.evaluate`'s draws gives its

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from .cumulative import payer_budget_effect
+
 __all__ = ["mean", "probability", "quantile", "value_at_risk", "expected_shortfall", "risk_summary",
            "paired_difference", "ratio_of_means", "point_mass", "budget_by_year", "BOARD_STATISTICS"]
 
@@ -313,7 +315,7 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
 
 
 def budget_by_year(results: xr.Dataset) -> xr.Dataset:
-    """The municipality's net budget effect per year of the contract: saving less outcome payments, nominal.
+    """The payer's (municipality's) net budget effect per year of the contract: saving less outcome payments, nominal.
 
     Means over draws with their Monte Carlo errors, per programme and for the portfolio; ``year`` 1 is
     months 0-11.
@@ -322,11 +324,13 @@ def budget_by_year(results: xr.Dataset) -> xr.Dataset:
 
     if not isinstance(results, xr.Dataset) or "budget_effect" not in results or "outcome_payment" not in results:
         raise SpecError("budget_by_year needs the results' monthly series (settle with monthly=True)")
-    net = results.budget_effect.sel(holder="municipality").astype(float) - results.outcome_payment.astype(float)
+    net = (payer_budget_effect(results).astype(float) - results.outcome_payment.astype(float)).drop_vars(
+        "payer", errors="ignore")  # the portfolio row has no one payer
     year = net.month // 12 + 1
     yearly = net.groupby(year.rename("year")).sum("month")
     yearly = xr.concat([yearly, yearly.sum("programme").expand_dims(programme=["portfolio"])], dim="programme")
     n = yearly.sizes["draw"]
     return xr.Dataset({"estimate": yearly.mean("draw"), "mc_se": yearly.std("draw", ddof=1) / np.sqrt(n)},
-                      attrs={"units": "DKK", "description": "municipality's saving less outcome payments per "
-                                                           "contract year, nominal, mean over draws"})
+                      attrs={"units": results.attrs.get("currency", "DKK"),
+                             "description": "the payer's saving less outcome payments per contract year, nominal, "
+                                            "mean over draws"})

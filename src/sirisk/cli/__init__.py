@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     Examples
     --------
     >>> main(["describe", "dsi2021"])  # doctest: +ELLIPSIS
-    dsi2021: 3 programmes, investment limit 15,000,000 DKK
+    dsi2021: 3 programmes, investment limit 15,000,000 DKK; outcomes paid by municipality
     ...
     0
     """

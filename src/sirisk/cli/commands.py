@@ -150,9 +150,10 @@ def _run(args, outputs: Outputs) -> int:
     title = (f"sirisk {results.attrs['sirisk_version']}: {portfolio.name}, {settings['draws']:,} draws, "
              f"seed {settings['seed']}, {seconds:.1f} s ({inputs})")
     summary, yearly = risk_summary(results), budget_by_year(results)
-    print(summary_table(summary, title))
+    payers = [str(p) for p in results.payer.values]
+    print(summary_table(summary, title, currency=portfolio.currency, payers=payers))
     print()
-    print(yearly_table(yearly))
+    print(yearly_table(yearly, payers=payers))
     zone = break_even(portfolio, sim, overpay_limit=OVERPAY_LIMIT)
     print()
     print(zone.report())
@@ -257,12 +258,14 @@ def _calibrate(args, outputs: Outputs) -> int:
 
 def _describe(args, outputs: Outputs) -> int:
     portfolio, uncertainty, text, _ = _scenario(args.scenario)
-    print(f"{portfolio.name}: {len(portfolio.deals)} programmes, investment limit "
-          f"{portfolio.investment_limit:,.0f} DKK")
+    limit = ("no investment limit" if portfolio.investment_limit is None
+             else f"investment limit {portfolio.investment_limit:,.0f} {portfolio.currency}")
+    print(f"{portfolio.name}: {len(portfolio.deals)} programmes, {limit}; outcomes paid by "
+          f"{', '.join(sorted({d.payer for d in portfolio.deals}))}")
     for d in portfolio.deals:
         p = d.programme
         print(f"  {p.name}: {p.cohort.size} people over {p.cohort.intake_months} months, states "
-              f"{', '.join(p.state_names)}; investment {d.investor.commitment:,.0f} DKK")
+              f"{', '.join(p.state_names)}; investment {d.investor.commitment:,.0f} {d.currency}")
     varied = len(uncertainty.names) if uncertainty else 0
     print(f"\nWhere every number comes from ({varied} inputs varied by the uncertainty layer):")
     print(text)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["summary_table", "yearly_table"]
+from ..money.currency import DEFAULT_CURRENCY, millions_label
 
-# (column heading, statistic, kind): kind "mio" (DKK shown in mio. kr.) or "pct" (a share, shown in %)
+__all__ = ["summary_table", "yearly_table", "payer_name"]
+
+# (column heading, statistic, kind): kind "mio" (money shown in millions) or "pct" (a share, shown in %);
+# "{payer}" is the holder that pays for outcomes
 BLOCKS = (
-    ("Municipality", (("net saving, PV, mean", "municipal_net_pv_mean", "mio"),
+    ("{payer}", (("net saving, PV, mean", "municipal_net_pv_mean", "mio"),
                       ("P(pays for outcomes that did not happen)", "p_municipality_overpaid", "pct"),
                       ("P(programme did harm)", "p_programme_harm", "pct"),
                       ("share of the saving paid out", "saving_paid_share", "pct"))),
@@ -38,17 +41,33 @@ def _cell(est, se, mass, kind) -> str:
     return f"{value} ({se / scale:.2f})" if kind == "mio" else f"{value} ({se / scale:.1f})"
 
 
-def summary_table(table, title: str) -> str:
-    """The risk summary as text: a block per party, Monte Carlo standard errors in brackets."""
+def payer_name(payers) -> str:
+    """The payers of a portfolio's outcomes as a heading: 'Municipality', or the holders' names.
+
+    >>> payer_name(["municipality", "municipality"]), payer_name(["department"])
+    ('Municipality', 'Payer (department)')
+    """
+    names = sorted(set(payers))
+    return "Municipality" if names == ["municipality"] else f"Payer ({', '.join(names)})"
+
+
+def summary_table(table, title: str, *, currency: str = DEFAULT_CURRENCY, payers=("municipality",)) -> str:
+    """The risk summary as text: a block per party, Monte Carlo standard errors in brackets.
+
+    ``currency`` names the unit of amounts (shown in millions), ``payers`` the budget holders that
+    pay for outcomes (the results' ``payer`` coordinate).
+    """
     programmes = [str(p) for p in table.programme.values]
     lines = [title]
+    money = millions_label(currency)
     for heading, columns in BLOCKS:
+        heading = heading.format(payer=payer_name(payers))
         cells = [[_cell(float(table.estimate.sel(programme=p, statistic=s)), float(table.mc_se.sel(programme=p, statistic=s)),
                         float(table.point_mass.sel(programme=p, statistic=s)), kind) for _, s, kind in columns]
                  for p in programmes]
         widths = [max(len(h), *(len(row[k]) for row in cells)) for k, (h, _, _) in enumerate(columns)]
         first = max(len(heading) + 2, 14)
-        lines += ["", heading + ("  (mio. kr.)" if any(kind == "mio" for *_, kind in columns) else ""),
+        lines += ["", heading + (f"  ({money})" if any(kind == "mio" for *_, kind in columns) else ""),
                   f"{'':{first}}" + "  ".join(f"{h:>{w}}" for (h, _, _), w in zip(columns, widths))]
         for p, row in zip(programmes, cells):
             lines.append(f"  {p:{first - 2}}" + "  ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
@@ -58,10 +77,12 @@ def summary_table(table, title: str) -> str:
     return "\n".join(lines)
 
 
-def yearly_table(yearly) -> str:
-    """The municipality's net budget effect per contract year (mean, mio. kr., nominal) as text."""
+def yearly_table(yearly, *, payers=("municipality",)) -> str:
+    """The payer's net budget effect per contract year (mean, in millions, nominal) as text."""
     years = [int(y) for y in yearly.year.values]
-    lines = ["Municipality's net budget effect per contract year (saving - outcome payments; mean, mio. kr., nominal)",
+    money = millions_label(yearly.attrs.get("units", DEFAULT_CURRENCY))
+    lines = [f"{payer_name(payers)}: net budget effect per contract year (saving - outcome payments; mean, {money}, "
+             "nominal)",
              f"{'':16}" + "".join(f"{'year ' + str(y):>9}" for y in years)]
     for p in yearly.programme.values:
         row = yearly.estimate.sel(programme=p).values / 1e6

@@ -187,6 +187,6 @@ def break_even(portfolio, simulation, term: str = "contract.mechanisms[0].scale"
          "investor_found": ("programme", np.array(found["investor"])),
          "municipality_found": ("programme", np.array(found["municipality"]))},
         coords={"programme": names},
-        attrs={"term": term, "bounds": [lo, hi], "draws": simulation.n_draws,
+        attrs={"term": term, "bounds": [lo, hi], "draws": simulation.n_draws, "currency": portfolio.currency,
                "overpay_limit": np.nan if overpay_limit is None else overpay_limit})
     return BreakEven(table, curves.rename({curves.estimate.dims[0]: "term_value"}), term, reasons)

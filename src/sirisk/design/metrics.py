@@ -53,11 +53,6 @@ class MetricPath:
     def is_boolean(self) -> bool:
         return self.programme is not None and VARIABLES[self.variable].is_boolean
 
-    @property
-    def units(self) -> str:
-        table = VARIABLES if self.programme is not None else PORTFOLIO_VARIABLES
-        return table[self.variable].units
-
 
 def parse_metric(path: str, portfolio) -> MetricPath:
     """Check a metric path against a portfolio and the results schema."""

@@ -111,7 +111,7 @@ def _scaled(mechanism, factor: float):
     if isinstance(mechanism, GainShare):
         return dataclasses.replace(mechanism, share=mechanism.share * factor)
     if isinstance(mechanism, FixedFee):
-        return dataclasses.replace(mechanism, dkk=mechanism.dkk * factor)
+        return dataclasses.replace(mechanism, amount=mechanism.amount * factor)
     raise SpecError(f"{type(mechanism).__name__} has no amounts to scale")  # pragma: no cover - all four above
 
 

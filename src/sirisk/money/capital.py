@@ -90,8 +90,9 @@ class Guarantee:
     Parameters
     ----------
     cap : float
-        At most this much is drawn per programme (DSI 2021: 5 mio. kr.,
-        seeds 001 and 003).
+        At most this much is drawn per programme (no default: DSI 2021
+        capped its guarantee at 5 mio. kr. per municipality, seeds 001 and
+        003, and that is the dsi2021 scenario's term).
     surplus_share : float
         Share of the investor's profit that goes to the guarantor: of every
         receipt that lifts the investor's cumulative receipts above the
@@ -104,7 +105,7 @@ class Guarantee:
     Guarantee(cap=5000000.0, surplus_share=0.2)
     """
 
-    cap: float = 5e6
+    cap: float
     surplus_share: float = 0.0
 
     def __post_init__(self):

@@ -2,7 +2,7 @@
 
 A contract is a set of payment mechanisms that compose: their payments add
 up, each under its own cap, and the contract's cap limits the total. Money
-is in DKK (nominal contract amounts), time in months.
+is in the deal's currency (nominal contract amounts), time in months.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ class Outcome:
 
 
 BASELINES = ("counterfactual", "fixed", "control_group")
+DIRECTIONS = ("higher", "lower")
+BASES = ("points", "relative")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class RateCard:
 
     Parameters
     ----------
-    prices : mapping of outcome name to DKK
+    prices : mapping of outcome name to amount
     person_cap : float, optional
         Cap on the sum of one person's prices (applied in time order).
     cap : float, optional
@@ -144,19 +146,70 @@ class Threshold:
     """Pay when the measured improvement of a cohort's outcome rate reaches a threshold.
 
     Each cohort (people enrolled in a window of programme months) is measured
-    separately at its measurement month: improvement = treated rate - baseline
-    rate, rates counting outcomes achieved by that calendar month. A cohort
-    pays ``payment`` when the improvement reaches ``threshold``
-    (``mode="all_or_nothing"``), or pro rata from 0 at the threshold to
-    ``payment`` at ``full_at`` (``mode="proportional"``). With
-    ``fallback_month``, if no cohort paid, all cohorts together are measured
-    then and pay ``fallback_payment`` by the same rule.
+    separately at its measurement month, rates counting outcomes achieved by
+    that calendar month. Its improvement over the baseline rate depends on
+    the ``direction`` in which the outcome is good and on the ``basis``:
+
+    ======================  ========================  ==============================
+    ``basis``               ``direction="higher"``    ``direction="lower"``
+    ======================  ========================  ==============================
+    ``"points"``            treated - baseline        baseline - treated
+    ``"relative"``          (treated - baseline) /    (baseline - treated) /
+                            baseline                  baseline (a relative reduction)
+    ======================  ========================  ==============================
+
+    (a relative improvement against a baseline rate of 0 cannot be measured
+    and pays nothing). A cohort pays ``payment`` when its improvement reaches
+    ``threshold`` (``mode="all_or_nothing"``), or pro rata from 0 at the
+    threshold to ``payment`` at ``full_at`` (``mode="proportional"``).
+
+    With ``fallback_month``, all cohorts together are also measured then, by
+    the same direction, basis and mode, against their own
+    ``fallback_threshold`` (default: ``threshold``) and ``fallback_full_at``
+    (default: ``full_at``), and pay ``fallback_payment`` (default: ``payment``
+    times the number of cohorts). With ``fallback_exclusive`` (the default)
+    the fallback pays only if no cohort paid: a second chance for a programme
+    that missed every cohort's target but reached a lower one overall.
+    Without it the fallback pays in addition to what the cohorts paid.
+
+    Parameters
+    ----------
+    outcome : str
+        The contract's outcome whose rate is measured.
+    threshold, payment : float
+        A cohort's threshold (points in [-1, 1], or a relative change) and
+        what reaching it pays.
+    cohorts : sequence of (first, last) enrolment months
+    measure_months : sequence of int
+        Calendar month at which each cohort is measured.
+    baseline : Baseline
+    direction : {"higher", "lower"}
+        Whether a higher or a lower outcome rate is the better result.
+    basis : {"points", "relative"}
+    mode : {"all_or_nothing", "proportional"}
+    full_at : float, optional
+        The improvement that pays in full (proportional mode only).
+    fallback_month, fallback_threshold, fallback_full_at, fallback_payment, fallback_exclusive
+        The fallback over all cohorts, as above.
+    cap : float, optional
+        Cap on the mechanism's total payments.
+    lag_months : int
+        Months from measurement to payment.
 
     Examples
     --------
     >>> Threshold("job", threshold=0.10, payment=2e6, cohorts=((0, 11), (12, 23)),
     ...           measure_months=(36, 48), baseline=Baseline("fixed", rate=0.3))  # doctest: +ELLIPSIS
     Threshold(outcome='job', threshold=0.1, payment=2000000.0, cohorts=((0, 11), (12, 23)), ...)
+
+    Ten per cent fewer re-admissions than the comparison group in each cohort,
+    or, if no cohort made it, five per cent fewer over both at month 60:
+
+    >>> t = Threshold("readmitted", threshold=0.10, payment=1e6, cohorts=((0, 11), (12, 23)),
+    ...               measure_months=(36, 48), baseline=Baseline("control_group"), direction="lower",
+    ...               basis="relative", fallback_month=60, fallback_threshold=0.05)
+    >>> t.pooled_threshold, t.fallback_payment, t.fallback_exclusive
+    (0.05, 2000000.0, True)
     """
 
     outcome: str
@@ -165,17 +218,26 @@ class Threshold:
     cohorts: tuple[tuple[int, int], ...]
     measure_months: tuple[int, ...]
     baseline: Baseline = field(default_factory=Baseline)
+    direction: str = "higher"
+    basis: str = "points"
     mode: str = "all_or_nothing"
     full_at: float | None = None
     fallback_month: int | None = None
+    fallback_threshold: float | None = None
+    fallback_full_at: float | None = None
     fallback_payment: float | None = None
+    fallback_exclusive: bool = True
     cap: float | None = None
     lag_months: int = 0
 
     def __post_init__(self):
         where = f"threshold on {self.outcome!r}"
         _checks.name("threshold", "outcome", self.outcome)
-        object.__setattr__(self, "threshold", _checks.real(where, "threshold", self.threshold, low=-1.0, high=1.0))
+        if self.direction not in DIRECTIONS:
+            raise _checks.fail(where, "direction", self.direction, f"must be one of {DIRECTIONS}")
+        if self.basis not in BASES:
+            raise _checks.fail(where, "basis", self.basis, f"must be one of {BASES}")
+        object.__setattr__(self, "threshold", self._improvement(where, "threshold", self.threshold))
         object.__setattr__(self, "payment", _checks.real(where, "payment", self.payment, low=0.0))
         cohorts = []
         for j, c in enumerate(_checks.as_tuple(where, "cohorts", self.cohorts)):
@@ -203,21 +265,62 @@ class Threshold:
         if self.mode not in ("all_or_nothing", "proportional"):
             raise _checks.fail(where, "mode", self.mode, "must be 'all_or_nothing' or 'proportional'")
         if self.mode == "proportional":
-            if self.full_at is None:
-                raise _checks.fail(where, "full_at", None, "a proportional threshold needs the improvement that pays in full")
-            object.__setattr__(self, "full_at", _checks.real(where, "full_at", self.full_at, low=-1.0, high=1.0))
-            if self.full_at <= self.threshold:
-                raise _checks.fail(where, "full_at", self.full_at, f"must be above the threshold {self.threshold:g}")
+            object.__setattr__(self, "full_at", self._full_at(where, "full_at", self.full_at, self.threshold))
         elif self.full_at is not None:
             raise _checks.fail(where, "full_at", self.full_at, "only a proportional threshold takes full_at")
+        if not isinstance(self.fallback_exclusive, bool):
+            raise _checks.fail(where, "fallback_exclusive", self.fallback_exclusive, "must be true or false")
         if self.fallback_month is not None:
             _checks.integer(where, "fallback_month", self.fallback_month, minimum=max(months))
+            # None stays None (the cohorts' value, read through pooled_*): a design
+            # term that moves the cohorts' threshold moves the fallback's with it.
+            if self.fallback_threshold is not None:
+                object.__setattr__(self, "fallback_threshold",
+                                   self._improvement(where, "fallback_threshold", self.fallback_threshold))
+            if self.mode == "proportional":
+                if self.fallback_full_at is not None or self.fallback_threshold is not None:
+                    full = self._full_at(where, "fallback_full_at", self.pooled_full_at, self.pooled_threshold)
+                    if self.fallback_full_at is not None:
+                        object.__setattr__(self, "fallback_full_at", full)
+            elif self.fallback_full_at is not None:
+                raise _checks.fail(where, "fallback_full_at", self.fallback_full_at,
+                                   "only a proportional threshold takes fallback_full_at")
             pay = self.payment * len(cohorts) if self.fallback_payment is None else self.fallback_payment
             object.__setattr__(self, "fallback_payment", _checks.real(where, "fallback_payment", pay, low=0.0))
-        elif self.fallback_payment is not None:
-            raise _checks.fail(where, "fallback_payment", self.fallback_payment, "needs a fallback_month")
+        else:
+            for name in ("fallback_threshold", "fallback_full_at", "fallback_payment"):
+                if getattr(self, name) is not None:
+                    raise _checks.fail(where, name, getattr(self, name), "needs a fallback_month")
+            if not self.fallback_exclusive:
+                raise _checks.fail(where, "fallback_exclusive", False, "needs a fallback_month")
         object.__setattr__(self, "cap", _cap(where, self.cap))
         _lag(where, self.lag_months)
+
+    def _improvement(self, where, name, value):
+        """An improvement on the threshold's basis: points in [-1, 1]; relative, at most a 100 % move the bad way."""
+        if self.basis == "points":
+            return _checks.real(where, name, value, low=-1.0, high=1.0)
+        if self.direction == "higher":  # (treated - baseline) / baseline >= -1
+            return _checks.real(where, name, value, low=-1.0)
+        return _checks.real(where, name, value, high=1.0)  # a reduction is at most 100 %
+
+    def _full_at(self, where, name, value, threshold):
+        if value is None:
+            raise _checks.fail(where, name, None, "a proportional threshold needs the improvement that pays in full")
+        value = self._improvement(where, name, value)
+        if value <= threshold:
+            raise _checks.fail(where, name, value, f"must be above the threshold {threshold:g}")
+        return value
+
+    @property
+    def pooled_threshold(self) -> float:
+        """The fallback's threshold in effect (``fallback_threshold``, else the cohorts')."""
+        return self.threshold if self.fallback_threshold is None else self.fallback_threshold
+
+    @property
+    def pooled_full_at(self) -> float | None:
+        """The fallback's full-payment improvement in effect (``fallback_full_at``, else the cohorts')."""
+        return self.full_at if self.fallback_full_at is None else self.fallback_full_at
 
     @property
     def outcomes(self) -> tuple[str, ...]:
@@ -272,18 +375,18 @@ class FixedFee:
 
     Examples
     --------
-    >>> FixedFee(dkk=5_000)
-    FixedFee(dkk=5000.0, outcome=None, cap=None, lag_months=0)
+    >>> FixedFee(amount=5_000)
+    FixedFee(amount=5000.0, outcome=None, cap=None, lag_months=0)
     """
 
-    dkk: float
+    amount: float
     outcome: str | None = None
     cap: float | None = None
     lag_months: int = 0
 
     def __post_init__(self):
         where = "fixed fee"
-        object.__setattr__(self, "dkk", _checks.real(where, "dkk", self.dkk, low=0.0))
+        object.__setattr__(self, "amount", _checks.real(where, "amount", self.amount, low=0.0))
         if self.outcome is not None:
             _checks.name(where, "outcome", self.outcome)
         object.__setattr__(self, "cap", _cap(where, self.cap))

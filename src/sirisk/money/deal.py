@@ -13,6 +13,7 @@ from .budget import Budget
 from .capital import Guarantee, InvestorTerms
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
 from .costs import ProgrammeCosts
+from .currency import DEFAULT_CURRENCY, currency_code
 
 __all__ = ["Deal", "Portfolio", "base_costs"]
 
@@ -47,7 +48,23 @@ def _final_offset(measure, outcome) -> int | None:
 class Deal:
     """A programme and its money: budget, costs, contract, investor terms, guarantee.
 
-    Cross-checks at construction: budget flows name the programme's states,
+    Parameters
+    ----------
+    programme, budget, costs, contract, investor
+        What is run, whose budgets it moves, what it costs, what is paid for
+        outcomes, and how the investor is repaid.
+    guarantee : Guarantee or None
+        Who covers the investor's shortfall below its floors (None: nobody).
+    currency : str
+        ISO 4217 code of every amount of the deal (prices, payments, caps,
+        costs, budget flows); the results' ``units`` use it.
+    payer : str
+        The budget holder that pays for outcomes (a municipality, a central
+        department, a state agency): its saving is set against the payments
+        in ``municipal_net_pv`` and the budget-effect tables.
+
+    Cross-checks at construction: the payer is one of the budget's holders,
+    budget flows name the programme's states,
     refundable flows are on benefit states, the refund has one share per
     benefit-clock band, outcomes read existing measures, a control-group
     baseline has a control group, months lie within the horizon, and the
@@ -60,6 +77,8 @@ class Deal:
     contract: Contract
     investor: InvestorTerms
     guarantee: Guarantee | None = None
+    currency: str = DEFAULT_CURRENCY
+    payer: str = "municipality"
 
     def __post_init__(self):
         p = self.programme
@@ -71,9 +90,10 @@ class Deal:
         if self.guarantee is not None and not isinstance(self.guarantee, Guarantee):
             raise _checks.fail(where, "guarantee", self.guarantee, "must be a Guarantee or None")
         T = p.horizon_months
-        if "municipality" not in self.budget.holders:
-            raise _checks.fail(where, "budget.holders", self.budget.holders,
-                               "must include 'municipality', the holder that pays for outcomes")
+        currency_code(where, self.currency)
+        if self.payer not in self.budget.holders:
+            raise _checks.fail(where, "payer", self.payer,
+                               f"the holder that pays for outcomes must be one of the budget's holders {self.budget.holders}")
         states = {s.name: s for s in p.states}
         for f in self.budget.flows:
             if f.state not in states:
@@ -183,7 +203,7 @@ class Deal:
         for k, m in enumerate(self.contract.mechanisms):
             where = f"deal {self.name!r}: contract.mechanisms[{k}] ({type(m).__name__})"
             amounts = {RateCard: lambda m: sum(p for _, p in m.prices), Threshold: lambda m: m.payment
-                       + (m.fallback_payment or 0.0), GainShare: lambda m: m.share, FixedFee: lambda m: m.dkk}
+                       + (m.fallback_payment or 0.0), GainShare: lambda m: m.share, FixedFee: lambda m: m.amount}
             if next(f for cls, f in amounts.items() if isinstance(m, cls))(m) == 0:
                 out.append(f"{where}: every amount is 0, so it never pays")
                 continue
@@ -192,10 +212,13 @@ class Deal:
             pay_at = [t + m.lag_months for t in m.measure_months]
             if all(t > maturity for t in pay_at) and (m.fallback_month is None or m.fallback_month + m.lag_months > maturity):
                 out.append(f"{where}: every payment falls due after maturity (month {maturity}), so it never pays")
-            if m.baseline.kind == "fixed" and m.threshold > 1 - m.baseline.rate:
+            if m.baseline.kind == "fixed" and m.threshold > _most_improvement(m):
                 out.append(f"{where}: threshold is {m.threshold:g}, above the most a rate can improve on the fixed "
-                           f"baseline ({1 - m.baseline.rate:g}), so it never pays")
-            if m.fallback_month is not None and m.baseline.kind != "control_group":
+                           f"baseline ({_most_improvement(m):g}), so it never pays")
+            # All cohorts together improve by an average of the cohorts' improvements (weighted by members, or by
+            # baseline achievers on the relative basis): no more than the best cohort, which did not pay.
+            if m.fallback_month is not None and m.baseline.kind != "control_group" and m.fallback_exclusive \
+                    and m.pooled_threshold >= m.threshold:
                 final = _final_offset(measures[self.contract.outcome(m.outcome).measure], self.contract.outcome(m.outcome))
                 if final is not None and all(last + final <= month for (_, last), month in zip(m.cohorts, m.measure_months)):
                     out.append(f"{where}: the fallback can never pay: every cohort's outcome is final by its "
@@ -204,12 +227,35 @@ class Deal:
         return tuple(out)
 
 
+def _most_improvement(m: Threshold) -> float:
+    """The largest improvement a rate in [0, 1] can show against a threshold's fixed baseline rate."""
+    rate = m.baseline.rate
+    if m.basis == "points":
+        return 1.0 - rate if m.direction == "higher" else rate
+    if rate == 0:  # a relative change against 0 is not measured
+        return -np.inf
+    return (1.0 - rate) / rate if m.direction == "higher" else 1.0
+
+
 @dataclass(frozen=True)
 class Portfolio:
-    """Deals under one investment limit (DSI 2021: 15 mio. kr., seed 003).
+    """Deals settled together, optionally under one investment limit.
+
+    Parameters
+    ----------
+    name : str
+    deals : sequence of Deal
+        They share one currency and one set of budget holders (the results
+        have one ``holder`` axis and one unit of money).
+    investment_limit : float or None
+        The most that may be committed over all deals (a fund's reservation,
+        such as DSI's 15 mio. kr. in 2021); None: no limit.
 
     Examples
     --------
+    >>> from sirisk.scenarios import load
+    >>> load("dsi2021")[0].currency
+    'DKK'
     >>> Portfolio(name="empty", deals=[])
     Traceback (most recent call last):
     ...
@@ -218,7 +264,7 @@ class Portfolio:
 
     name: str
     deals: tuple[Deal, ...]
-    investment_limit: float = 15e6
+    investment_limit: float | None = None
 
     def __post_init__(self):
         _checks.name("portfolio", "name", self.name)
@@ -226,10 +272,31 @@ class Portfolio:
         deals = _checks.items(where, "deals", self.deals, Deal, non_empty="give at least one deal")
         _checks.unique_names(where, "programme name", (d.name for d in deals))
         object.__setattr__(self, "deals", deals)
+        first = deals[0]
+        for d in deals[1:]:
+            if d.currency != first.currency:
+                raise _checks.fail(f"{where}: deal {d.name!r}", "currency", d.currency,
+                                   f"all deals of a portfolio share one currency ({first.name!r} is in {first.currency})")
+            if tuple(d.budget.holders) != tuple(first.budget.holders):
+                raise _checks.fail(f"{where}: deal {d.name!r}", "budget.holders", tuple(d.budget.holders),
+                                   f"all deals of a portfolio share the budget holders of {first.name!r}, "
+                                   f"{tuple(first.budget.holders)} (in that order)")
+        if self.investment_limit is None:
+            return
         limit = _checks.real(where, "investment_limit", self.investment_limit, low=0.0)
         object.__setattr__(self, "investment_limit", limit)
         total = sum(d.investor.commitment for d in deals)
         if total > limit * (1 + 1e-12):
             parts = " + ".join(f"{d.name} {d.investor.commitment:,.0f}" for d in deals)
-            raise _checks.fail(where, "total investment", f"{total:,.0f} DKK ({parts})",
+            raise _checks.fail(where, "total investment", f"{total:,.0f} {self.currency} ({parts})",
                                f"must not exceed investment_limit={limit:,.0f}")
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code of every amount of the portfolio's deals."""
+        return self.deals[0].currency
+
+    @property
+    def holders(self) -> tuple[str, ...]:
+        """The budget holders of the deals, in the order of the results' ``holder`` axis."""
+        return tuple(self.deals[0].budget.holders)

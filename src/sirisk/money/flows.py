@@ -40,7 +40,7 @@ def budget_weights(deal: Deal, scales: dict | None, n_draws: int) -> np.ndarray:
     """Cost to each holder of one person-month, by draw, state and clock band: [draw, state, band, holder].
 
     The flows of ``deal.budget`` after the refund, each times its scale
-    factor in ``scales`` (``budget.<label>.scale``, per draw), in DKK of
+    factor in ``scales`` (``budget.<label>.scale``, per draw), in the currency of
     the budget's base year. Weigh occupancy with it (``simulate``'s
     ``occupancy_weights``) to get each holder's cost by month.
     """
@@ -124,7 +124,7 @@ class DealFlows:
     """One deal's money for a range of draws: the results variables of one programme.
 
     Monthly series are [draw, month] (``budget_effect`` [draw, month,
-    holder]) in nominal DKK; present values are at the contract start;
+    holder]) nominal, in the deal's currency; present values are at the contract start;
     metrics are per draw. The investor's IRR and what follows from it are
     worked out when first read (they are the costliest part, and a design
     tool that reads only a guarantee draw never pays for them). Names and
@@ -384,8 +384,8 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
               paid, investor, g, surplus, principal)
 
     holders = list(records.holders)
-    municipality = holders.index("municipality")
-    saving_pv = (records.saving_pv[:, municipality] if records.saving_pv is not None else np.full(D, np.nan))
+    payer = holders.index(deal.payer)
+    saving_pv = (records.saving_pv[:, payer] if records.saving_pv is not None else np.full(D, np.nan))
 
     def rates():
         out = np.empty((D, len(arms), len(outcomes)))

@@ -207,7 +207,7 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarante
     maturity : int
         Settlement month; payments due after it are not made.
     floor_per_principal : float
-        Guaranteed amount at maturity per DKK of principal.
+        Guaranteed amount at maturity per unit of principal.
     surplus_share : float
         Share of every receipt that lifts the investor's cumulative receipts
         above the capital drawn so far, paid to the guarantor as received.

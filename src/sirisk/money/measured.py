@@ -84,7 +84,7 @@ class Measured:
         The same for the comparison group, where the contract compares
         with one (a control-group or counterfactual baseline).
     savings : mapping of holder to sequence of float, optional
-        The budget saving by month, nominal DKK, as the contract measured
+        The budget saving by month, nominal, as the contract measured
         it (months not given count as 0). Without it the saving, the net
         effect and what depends on them are NaN (``municipality_overpaid``
         and ``programme_harm`` are then False), and a gain share cannot be

@@ -84,35 +84,41 @@ def _threshold_factors(m: Threshold, treated, baseline, entry_t, entry_b):
     its payments: settling many prices on one simulation computes it once.
     The fallback factor is None without a fallback month.
     """
-    def factor(improvement):
+    def factor(improvement, threshold, full_at):
         if m.mode == "all_or_nothing":
-            return (improvement >= m.threshold).astype(float)
-        f = np.clip((improvement - m.threshold) / (m.full_at - m.threshold), 0.0, 1.0)
-        return np.where(improvement >= m.threshold, f, 0.0)
+            return (improvement >= threshold).astype(float)
+        f = np.clip((improvement - threshold) / (full_at - threshold), 0.0, 1.0)
+        return np.where(improvement >= threshold, f, 0.0)
 
     def improvement(first, last, month):
-        rate_t, n = achieved_rates(treated, entry_t, first, last, month)
+        rate_t, _ = achieved_rates(treated, entry_t, first, last, month)
         if m.baseline.kind == "fixed":
-            rate_b = m.baseline.rate
+            rate_b = np.full_like(rate_t, m.baseline.rate)
         else:
             rate_b, _ = achieved_rates(baseline, entry_b, first, last, month)
-        # A cohort nobody joined, or a baseline with nobody to measure, pays nothing.
-        return np.nan_to_num(rate_t - rate_b, nan=-np.inf), n
+        change = rate_t - rate_b if m.direction == "higher" else rate_b - rate_t
+        if m.basis == "relative":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                change = np.where(rate_b > 0, change / rate_b, np.nan)
+        # A cohort nobody joined, a baseline with nobody to measure, or a
+        # relative change against a zero rate: not measurable, pays nothing.
+        return np.nan_to_num(change, nan=-np.inf, posinf=-np.inf, neginf=-np.inf)
 
-    factors = np.stack([factor(improvement(first, last, month)[0])
+    factors = np.stack([factor(improvement(first, last, month), m.threshold, m.full_at)
                         for (first, last), month in zip(m.cohorts, m.measure_months)], axis=1)
     pay_at = [month + m.lag_months for month in m.measure_months]
     fallback = None
     if m.fallback_month is not None:
-        fallback = factor(improvement(m.cohorts[0][0], m.cohorts[-1][1], m.fallback_month)[0])
+        fallback = factor(improvement(m.cohorts[0][0], m.cohorts[-1][1], m.fallback_month),
+                          m.pooled_threshold, m.pooled_full_at)
         pay_at.append(m.fallback_month + m.lag_months)
     return pay_at, factors, fallback
 
 
 def _threshold_rule(m: Threshold) -> tuple:
     """The parts of a threshold its factors depend on (everything but its payments and cap)."""
-    return (m.outcome, m.threshold, m.cohorts, m.measure_months, m.baseline, m.mode, m.full_at, m.fallback_month,
-            m.lag_months)
+    return (m.outcome, m.threshold, m.cohorts, m.measure_months, m.baseline, m.direction, m.basis, m.mode, m.full_at,
+            m.fallback_month, m.fallback_threshold, m.fallback_full_at, m.lag_months)
 
 
 def _threshold(m: Threshold, factors):
@@ -120,8 +126,9 @@ def _threshold(m: Threshold, factors):
     pay_at, cohort, fallback = factors
     amounts = m.payment * cohort
     if fallback is not None:
-        none_paid = ~(amounts > 0).any(axis=1)
-        amounts = np.concatenate([amounts, (m.fallback_payment * fallback * none_paid)[:, None]], axis=1)
+        if m.fallback_exclusive:  # a second chance: only if no cohort paid
+            fallback = fallback * ~(amounts > 0).any(axis=1)
+        amounts = np.concatenate([amounts, (m.fallback_payment * fallback)[:, None]], axis=1)
     return pay_at, amounts
 
 
@@ -211,7 +218,7 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
                 return np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
 
             defined = None if m.outcome is None else contract.outcome(m.outcome)
-            pay = m.dkk * kept(("fee_counts", defined, m.lag_months), counts)
+            pay = m.amount * kept(("fee_counts", defined, m.lag_months), counts)
             pay = _by_month(pay, scale, m.cap)  # payments and fee are linear in their scale
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))

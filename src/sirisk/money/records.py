@@ -69,7 +69,7 @@ class DealRecords:
     holders : tuple of str
         The budget's holders, in the order of the last axis of the savings.
     saving : float64 [draw, month, holder], optional
-        Budget saving (counterfactual cost - treated cost), nominal DKK.
+        Budget saving (counterfactual cost - treated cost), nominal, in the deal's currency.
     saving_pv : float64 [draw, holder], optional
         Its present value at the contract start.
     cost_pv : float64 [draw, holder, arm], optional

@@ -29,6 +29,7 @@ RENAMED_FIELDS = {
     "investment_limit_dkk": "investment_limit",
     "savings_dkk": "savings",
     "programme_cost_dkk": "programme_cost",
+    "dkk": "amount",
 }
 
 

@@ -6,6 +6,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from .figures import _grid
+from ..money.currency import DEFAULT_CURRENCY, millions_label
 
 __all__ = ["tradeoff", "deal_zone"]
 
@@ -87,6 +88,6 @@ def deal_zone(report) -> Figure:
         twin.set_ylim(0, 1)
         if ax is axes[-1]:
             twin.set_ylabel("P(overpaid)", color="tab:red")
-    axes[0].set_ylabel("mio. DKK")
+    axes[0].set_ylabel(millions_label(table.attrs.get("currency", DEFAULT_CURRENCY)))
     axes[0].legend(loc="upper left", fontsize=7)
     return fig

@@ -7,6 +7,8 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
+from ..money.currency import DEFAULT_CURRENCY, millions_label
+
 __all__ = ["investor_irr", "municipal_net_fan", "guarantee_draws", "tornado", "point_masses", "POINT_MASS_SHARE"]
 
 # A value held by at least this share of the draws is a point mass: marked, not smeared into a bar.
@@ -87,7 +89,7 @@ def investor_irr(results) -> Figure:
 
 
 def municipal_net_fan(results, present_value: bool = True) -> Figure:
-    """Fan chart of the municipality's cumulative net effect (saving less outcome payments) over the years.
+    """Fan chart of the payer's (the municipality's) cumulative net effect (saving less outcome payments) over the years.
 
     In present value (the default) the last year's mean is the table's
     expected net saving; the bands are the 5-95 % and 25-75 % ranges of
@@ -99,7 +101,8 @@ def municipal_net_fan(results, present_value: bool = True) -> Figure:
              "municipal_net_fan")
     names = list(results.programme.values)
     what = "present value" if present_value else "nominal"
-    fig, axes = _grid(len(names), f"The municipality's cumulative net effect (saving - payments, {what})")
+    payers = sorted(set(str(p) for p in results.payer.values)) if "payer" in results.coords else ["municipality"]
+    fig, axes = _grid(len(names), f"The {' and '.join(payers)}'s cumulative net effect (saving - payments, {what})")
     net = cumulative_municipal_net(results, present_value)
     years = (results.month.values + 1) / 12.0
     for ax, name in zip(axes, names):
@@ -115,7 +118,7 @@ def municipal_net_fan(results, present_value: bool = True) -> Figure:
         ax.axhline(0, color="k", lw=0.8)
         ax.set_title(name)
         ax.set_xlabel("years since the start of intake")
-    axes[0].set_ylabel("mio. kr.")
+    axes[0].set_ylabel(_money(results))
     axes[0].legend(loc="upper left", fontsize=7)
     return fig
 
@@ -135,12 +138,22 @@ def guarantee_draws(results) -> Figure:
             ax.axvline(float(np.max(e)) / 1e6, color="k", ls="--", lw=0.8, label="exposure")
             ax.legend(fontsize=7)
         ax.set_title(f"{name}: drawn in {(values > 0).mean():.0%}")
-        ax.set_xlabel("mio. kr.")
+        ax.set_xlabel(_money(results))
     axes[0].set_ylabel("draws")
     return fig
 
 
-_UNITS = {"DKK": (1e-6, "mio. kr."), "1/year": (100.0, "IRR points, % a year")}
+def _money(results) -> str:
+    """How the results' amounts are labelled in millions of their currency."""
+    return millions_label(results.attrs.get("currency", DEFAULT_CURRENCY))
+
+
+def _scale(results, output: str) -> tuple[float, str]:
+    """Factor and axis label of an output: amounts in millions, rates in points, the rest as stored."""
+    units = results[output].attrs.get("units", "")
+    if units == results.attrs.get("currency", DEFAULT_CURRENCY):
+        return 1e-6, millions_label(units)
+    return {"1/year": (100.0, "IRR points, % a year")}.get(units, (1.0, units))
 
 
 def _label(name: str, label: str, programme: str) -> str:
@@ -180,7 +193,7 @@ def tornado(results, outputs=("municipal_net_pv", "investor_irr"), top: int = 8,
                       "of draws, less the mean", rows=len(outputs), height=0.3 * top + 1.6, width=5.6)
     axes = np.atleast_2d(axes)
     for row, (output, e) in zip(axes, zip(outputs, effects)):
-        scale, unit = _UNITS.get(results[output].attrs.get("units", ""), (1.0, results[output].attrs.get("units", "")))
+        scale, unit = _scale(results, output)
         for ax, p in zip(row, list(e.programme.values)):
             part = e.sel(programme=p)
             swing = np.nan_to_num(np.abs(part.swing.values), nan=-1.0)

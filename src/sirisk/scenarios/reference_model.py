@@ -73,8 +73,8 @@ def reference_portfolio(participants: int = 180, horizon_months: int = 120, n_pr
 
     Examples
     --------
-    >>> reference_portfolio().investment_limit
-    15000000.0
+    >>> reference_portfolio().investment_limit   # no fund limit: the reference model is not DSI's
+
     """
     from ..money import (Baseline, Budget, Contract, Deal, Guarantee, InvestorTerms, Outcome, Portfolio,
                          ProgrammeCosts, RateCard, StateFlow, Threshold, GainShare)
