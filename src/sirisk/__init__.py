@@ -14,14 +14,14 @@ from .model import (BenefitClock, Cohort, Effect, InStatesAt, MonthsIn, Programm
                     Sustained, Transition)
 from . import uncertainty
 from .design import BreakEven, Calibration, break_even, calibrate, compare, sweep, term_value, with_terms
-from .money import (Baseline, Budget, CohortCount, Contract, Deal, FixedFee, GainShare, Guarantee, InvestorTerms,
+from .money import (Baseline, Budget, CohortCount, Contract, Deal, FixedFee, FloorSteps, GainShare, Guarantee, InvestorTerms,
                     Measured, Outcome, Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold)
 
 __version__ = "0.1.0.dev0"
 
 __all__ = ["ARMS", "Baseline", "BenefitClock", "BreakEven", "Budget", "Calibration", "Cohort", "CohortCount", "Contract", "Deal",
            "Effect",
-           "FixedFee", "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "Measured", "MonthsIn", "Outcome",
+           "FixedFee", "FloorSteps", "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "Measured", "MonthsIn", "Outcome",
            "Portfolio", "Programme", "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "Simulation",
            "SpecError", "State", "StateFlow", "Subgroup", "Sustained", "Threshold", "Transition", "break_even", "calibrate", "compare", "evaluate",
            "open_simulation", "risk_summary", "settle", "simulate", "simulate_portfolio", "sweep", "term_value", "uncertainty",

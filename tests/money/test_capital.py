@@ -16,8 +16,8 @@ def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, 
     paid, inv = np.empty((D, T)), np.empty((D, T))
     g, s, p = np.empty(D), np.empty(D), np.empty(D)
     cap = -1.0 if cap_year is None else (1 + cap_year) ** (1 / 12) - 1
-    waterfall(cost, due, cap, T - 1 if maturity is None else maturity, floor, guarantee_cap, surplus_share,
-              paid, inv, g, s, p)
+    waterfall(cost, due, cap, T - 1 if maturity is None else maturity, np.full(D, float(floor)), guarantee_cap,
+              surplus_share, paid, inv, g, s, p)
     return paid[0], inv[0], g[0], s[0], p[0]
 
 

@@ -68,6 +68,14 @@ def test_a_fallback_after_final_outcomes_never_pays(holbaek):
     assert _with_mechanism(holbaek, fallback_month=48, fallback_exclusive=False).warnings == ()
 
 
+def test_a_guarantee_nobody_can_draw_is_pointed_out(holbaek):
+    payer_floor = dataclasses.replace(holbaek, investor=dataclasses.replace(holbaek.investor, floor_funded_by="payer"))
+    assert payer_floor.warnings == ("deal 'holbaek': guarantee: it is never drawn: the payer pays the floors",)
+    no_floor = dataclasses.replace(holbaek, investor=dataclasses.replace(
+        holbaek.investor, principal_floor_share=0.0, interest_floor_per_year=0.0))
+    assert no_floor.warnings == ("deal 'holbaek': guarantee: it is never drawn: the investor has no floor",)
+
+
 def test_validate_and_run_print_the_warning(holbaek, tmp_path, monkeypatch, capsys):
     portfolio, uncertainty, _ = load("dsi2021")
     deals = (_with_mechanism(holbaek, payment=0.0),) + portfolio.deals[1:]

@@ -25,7 +25,7 @@ from ..money.kernels import IRR_REASONS
 __all__ = ["Variable", "VARIABLES", "PORTFOLIO_VARIABLES", "variables_with_dims", "MONTHLY", "PER_DRAW",
            "SCHEMA_VERSION", "MONEY"]
 
-SCHEMA_VERSION = 3  # 3: money in the portfolio's currency, a payer per programme
+SCHEMA_VERSION = 3  # 3: money in the portfolio's currency, a payer per programme, floor_payment
 
 # The units of an amount of money: the results say which currency (the portfolio's).
 MONEY = "<currency>"
@@ -63,8 +63,9 @@ _TABLE = (
     Variable("programme_cost", _MONTH, MONEY, "programme costs, funded by the investor", np.float32),
     Variable("outcome_payment_due", _MONTH, MONEY,
              "outcome payments due under the contract, before the investor's return cap", np.float32),
-    Variable("outcome_payment", _MONTH, MONEY, "outcome payments made by the municipality to the investor",
-             np.float32),
+    Variable("outcome_payment", _MONTH, MONEY,
+             "payments made by the payer to the investor: outcome payments, and a top-up to the investor's floor "
+             "at maturity where the payer funds it (floor_payment)", np.float32),
     Variable("investor_cash_flow", _MONTH, MONEY,
              "investor's net cash flow, including guarantee and surplus share at maturity", np.float32),
     Variable("budget_cost", ("draw", "programme", "month", "holder", "arm"), MONEY,
@@ -94,7 +95,8 @@ _TABLE = (
     Variable("investor_loss", _DRAW, "", "investor got back less than the principal (the guarantee included)",
              np.bool_),
     Variable("investor_loss_before_guarantee", _DRAW, "",
-             "investor's receipts without the guarantee were less than the principal", np.bool_),
+             "investor's receipts without the floors' support (guarantee draw, or the payer's floor top-up) were "
+             "less than the principal", np.bool_),
     Variable("investor_meets_hurdle", _DRAW, "", "investor's IRR reached its hurdle rate", np.bool_),
     Variable("guarantee_draw", _DRAW, MONEY, "amount drawn on the guarantee"),
     Variable("guarantee_drawn", _DRAW, "", "the guarantee was drawn (any amount)", np.bool_),
@@ -104,6 +106,9 @@ _TABLE = (
     Variable("guarantee_exposure_drawn", _DRAW, "",
              "the whole exposure was drawn (for a deal below the cap: the whole floor)", np.bool_),
     Variable("guarantor_surplus", _DRAW, MONEY, "guarantor's share of the investor's surplus"),
+    Variable("floor_payment", _DRAW, MONEY,
+             "what the payer paid at maturity to lift the investor to its floor (InvestorTerms.floor_funded_by = "
+             "'payer'; part of outcome_payment)"),
     Variable("guarantee_cost_pv", _DRAW, MONEY,
              "guarantor's net cost, present value: the draw at maturity less the surplus shares it received"),
     Variable("public_funder_cost_pv", _DRAW, MONEY,

@@ -193,14 +193,15 @@ def _portfolio_values(results: xr.Dataset) -> dict:
     """Per-draw values of the portfolio as a whole, from the programmes' totals."""
     tot = {k: results[k].sum("programme").values for k in
            ("municipal_net_pv", "municipal_saving_pv", "outcome_payments_pv", "investor_principal",
-            "investor_receipts", "guarantee_draw", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv",
+            "investor_receipts", "guarantee_draw", "floor_payment", "guarantee_exposure", "guarantee_cost_pv", "public_net_pv",
             "public_funder_exposure", "public_funder_cost_pv")}
     paid, saved = tot["outcome_payments_pv"], tot["municipal_saving_pv"]
     tot["municipality_overpaid"] = (paid > 0) & (paid > saved)
     tot["programme_harm"] = saved < 0
     tot["investor_irr"] = results["portfolio_investor_irr"].values
     tot["investor_loss"] = tot["investor_receipts"] < tot["investor_principal"]
-    tot["investor_loss_before_guarantee"] = tot["investor_receipts"] - tot["guarantee_draw"] < tot["investor_principal"]
+    support = tot["guarantee_draw"] + tot["floor_payment"]
+    tot["investor_loss_before_guarantee"] = tot["investor_receipts"] - support < tot["investor_principal"]
     tot["guarantee_drawn"] = tot["guarantee_draw"] > 0
     e = tot["guarantee_exposure"]
     tot["guarantee_exposure_drawn"] = (e > 0) & (tot["guarantee_draw"] >= e * (1 - 1e-12))

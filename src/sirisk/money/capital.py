@@ -4,9 +4,64 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..model import _checks
 
-__all__ = ["InvestorTerms", "Guarantee"]
+__all__ = ["InvestorTerms", "Guarantee", "FloorSteps", "FLOOR_FUNDERS"]
+
+FLOOR_FUNDERS = ("guarantor", "payer")
+
+
+@dataclass(frozen=True)
+class FloorSteps:
+    """A principal floor that steps up with an outcome rate: protected principal tied to results.
+
+    At ``month`` the treated outcome rate is measured (the share of everyone
+    enrolled who achieved ``outcome`` by that calendar month). The floor share
+    is that of the highest step whose rate it reached, and the investor
+    terms' ``principal_floor_share`` below the first step.
+
+    Parameters
+    ----------
+    outcome : str
+        One of the contract's outcomes.
+    month : int
+        Calendar month of measurement (at the latest the maturity month).
+    steps : sequence of (rate, share)
+        Outcome rates in increasing order, each with the floor share it
+        earns, in [0, 1].
+
+    Examples
+    --------
+    All principal back if more than 55 % found work by month 48, else half:
+
+    >>> steps = FloorSteps("job", month=48, steps=[(0.55, 1.0)])
+    >>> InvestorTerms(commitment=6e6, principal_floor_share=0.5, principal_floor_steps=steps).floor_share([0.4, 0.55])
+    array([0.5, 1. ])
+    """
+
+    outcome: str
+    month: int
+    steps: tuple[tuple[float, float], ...]
+
+    def __post_init__(self):
+        where = "principal_floor_steps"
+        _checks.name(where, "outcome", self.outcome)
+        _checks.integer(where, "month", self.month, minimum=0)
+        steps = []
+        for j, step in enumerate(_checks.as_tuple(where, "steps", self.steps)):
+            step = _checks.as_tuple(where, f"steps[{j}]", step)
+            if len(step) != 2:
+                raise _checks.fail(where, f"steps[{j}]", step, "a step is (outcome rate, floor share)")
+            rate = _checks.real(where, f"steps[{j}] rate", step[0], low=0.0, high=1.0)
+            share = _checks.real(where, f"steps[{j}] share", step[1], low=0.0, high=1.0)
+            if steps and rate <= steps[-1][0]:
+                raise _checks.fail(where, f"steps[{j}] rate", rate, f"must be above the step before ({steps[-1][0]:g})")
+            steps.append((rate, share))
+        if not steps:
+            raise _checks.fail(where, "steps", (), "give at least one (rate, share) step")
+        object.__setattr__(self, "steps", tuple(steps))
 
 
 @dataclass(frozen=True)
@@ -20,7 +75,11 @@ class InvestorTerms:
     municipality keeps them). At ``maturity_month`` the investor is entitled
     to at least ``principal_floor_share`` of the principal plus interest at
     ``interest_floor_per_year`` for ``interest_floor_years`` years; a
-    guarantor covers the shortfall up to its cap.
+    guarantor covers the shortfall up to its cap (``floor_funded_by="guarantor"``),
+    or the payer of the outcome payments tops the investor up to it, without
+    a cap (``"payer"``: a commissioner that protects the principal itself).
+    A floor with no one to pay it (a guarantor's, in a deal without a
+    guarantee) is refused when the deal is made.
 
     Parameters
     ----------
@@ -30,6 +89,11 @@ class InvestorTerms:
     return_cap_per_year : float or None
         None: no cap.
     interest_floor_per_year, interest_floor_years, principal_floor_share : float
+    principal_floor_steps : FloorSteps, optional
+        A floor share that steps up with an outcome rate (``principal_floor_share``
+        below the first step).
+    floor_funded_by : {"guarantor", "payer"}
+        Who pays the shortfall below the floors at maturity.
     maturity_month : int or None
         Month of final settlement (default: the horizon's last month).
     hurdle_rate_per_year : float
@@ -54,9 +118,15 @@ class InvestorTerms:
     maturity_month: int | None = None
     hurdle_rate_per_year: float = 0.05
     public_share: float = 0.0
+    principal_floor_steps: FloorSteps | None = None
+    floor_funded_by: str = "guarantor"
 
     def __post_init__(self):
         where = "investor"
+        if self.principal_floor_steps is not None and not isinstance(self.principal_floor_steps, FloorSteps):
+            raise _checks.fail(where, "principal_floor_steps", self.principal_floor_steps, "must be a FloorSteps")
+        if self.floor_funded_by not in FLOOR_FUNDERS:
+            raise _checks.fail(where, "floor_funded_by", self.floor_funded_by, f"must be one of {FLOOR_FUNDERS}")
         object.__setattr__(self, "public_share",
                            _checks.real(where, "public_share", self.public_share, low=0.0, high=1.0))
         object.__setattr__(self, "commitment", _checks.real(where, "commitment", self.commitment, low=0.0))
@@ -77,10 +147,28 @@ class InvestorTerms:
         object.__setattr__(self, "hurdle_rate_per_year",
                            _checks.real(where, "hurdle_rate_per_year", self.hurdle_rate_per_year, low=-0.5, high=10.0))
 
+    @property
+    def interest_floor_share(self) -> float:
+        """Interest the floor adds at maturity, per unit of principal (compounded over its years)."""
+        return (1 + self.interest_floor_per_year) ** self.interest_floor_years - 1
+
     def floor(self, principal):
-        """The investor's guaranteed amount at maturity for a given principal."""
-        interest = (1 + self.interest_floor_per_year) ** self.interest_floor_years - 1
-        return principal * (self.principal_floor_share + interest)
+        """The investor's guaranteed amount at maturity for a given principal (below any floor steps)."""
+        return principal * (self.principal_floor_share + self.interest_floor_share)
+
+    def floor_share(self, outcome_rate) -> np.ndarray:
+        """The principal floor share per draw for measured outcome rates (NaN: not measured, the base share)."""
+        rate = np.asarray(outcome_rate, dtype=np.float64)
+        share = np.full(rate.shape, self.principal_floor_share)
+        for step_rate, step_share in () if self.principal_floor_steps is None else self.principal_floor_steps.steps:
+            share = np.where(rate >= step_rate, step_share, share)  # NaN compares False
+        return share
+
+    @property
+    def has_floor(self) -> bool:
+        """Whether any floor can bind (someone must then stand behind it)."""
+        steps = () if self.principal_floor_steps is None else self.principal_floor_steps.steps
+        return self.principal_floor_share > 0 or self.interest_floor_share > 0 or any(s > 0 for _, s in steps)
 
 
 @dataclass(frozen=True)

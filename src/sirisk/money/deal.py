@@ -132,6 +132,20 @@ class Deal:
         maturity = self.maturity_month
         if maturity >= T:
             raise _checks.fail(where, "investor.maturity_month", maturity, f"must be below horizon_months={T}")
+        terms = self.investor
+        steps = terms.principal_floor_steps
+        if steps is not None:
+            names = tuple(o.name for o in self.contract.outcomes)
+            if steps.outcome not in names:
+                raise _checks.fail(where, "investor.principal_floor_steps.outcome", steps.outcome,
+                                   f"must be one of the contract's outcomes {names}")
+            if steps.month > maturity:
+                raise _checks.fail(where, "investor.principal_floor_steps.month", steps.month,
+                                   f"must not be after maturity (month {maturity}): the floor is settled then")
+        if terms.has_floor and terms.floor_funded_by == "guarantor" and self.guarantee is None:
+            raise _checks.fail(where, "investor.floor_funded_by", "guarantor",
+                               "the investor has a floor and the deal no guarantee to pay it: give a guarantee, "
+                               "set floor_funded_by = 'payer', or drop the floor")
         cost = base_costs(p, self.costs)
         if cost > self.investor.commitment * (1 + 1e-12):
             raise _checks.fail(where, "base-case programme costs", round(cost, 2),
@@ -200,6 +214,9 @@ class Deal:
         out = []
         maturity = self.maturity_month
         measures = {m.name: m for m in self.programme.measures}
+        if self.guarantee is not None and (self.investor.floor_funded_by == "payer" or not self.investor.has_floor):
+            why = "the payer pays the floors" if self.investor.has_floor else "the investor has no floor"
+            out.append(f"deal {self.name!r}: guarantee: it is never drawn: {why}")
         for k, m in enumerate(self.contract.mechanisms):
             where = f"deal {self.name!r}: contract.mechanisms[{k}] ({type(m).__name__})"
             amounts = {RateCard: lambda m: sum(p for _, p in m.prices), Threshold: lambda m: m.payment

@@ -147,10 +147,11 @@ class DealFlows:
     investor_principal: np.ndarray
     guarantee_draw: np.ndarray
     guarantor_surplus: np.ndarray
+    floor_payment: np.ndarray       # [draw] the payer's top-up to the floor at maturity (in outcome_payment)
     outcome_rate: np.ndarray
     guarantee_cap: float
     hurdle_rate_per_year: float
-    floor_per_principal: float
+    floor_per_principal: np.ndarray  # [draw] the guaranteed floor per unit of principal (0: not guaranteed)
     maturity_month: int
     discount: np.ndarray            # [month] the budget's discount factors
     public_investor_share: float
@@ -239,7 +240,8 @@ class DealFlows:
 
     @cached_property
     def investor_loss_before_guarantee(self) -> np.ndarray:
-        return self.investor_receipts - self.guarantee_draw < self.investor_principal
+        """Without the floors' support (a guarantee draw, or the payer's top-up) the investor lost money."""
+        return self.investor_receipts - self.guarantee_draw - self.floor_payment < self.investor_principal
 
     @cached_property
     def investor_meets_hurdle(self) -> np.ndarray:
@@ -316,6 +318,17 @@ class _SavingsView:
         return _memo(self._memo, ("saving", key), lambda: _measured_saving(self._records, self._T, key))
 
 
+def _floor_per_principal(terms, records: DealRecords, achieved_months, T: int) -> np.ndarray:
+    """The investor's floor at maturity per unit of principal, per draw [D]: base share, steps reached, interest."""
+    D = records.n_draws
+    steps = terms.principal_floor_steps
+    if steps is None:
+        return np.full(D, terms.floor(1.0))
+    share, _ = achieved_rates(achieved_months[("treated", steps.outcome)], records.arms["treated"].entry_month,
+                              0, T, steps.month)
+    return terms.floor_share(share) + terms.interest_floor_share
+
+
 def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> DealFlows:
     """Money of ``deal`` for the draws of ``records``.
 
@@ -378,10 +391,17 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
     cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1
     guarantee_cap = 0.0 if deal.guarantee is None else deal.guarantee.cap
     surplus_share = 0.0 if deal.guarantee is None else deal.guarantee.surplus_share
+    floor = _floor_per_principal(terms, records, achieved_months, T)
+    by_payer = terms.floor_funded_by == "payer"
     paid, investor = np.empty((D, T)), np.empty((D, T))
     g, surplus, principal = np.empty(D), np.empty(D), np.empty(D)
-    waterfall(costs, due, cap_month, deal.maturity_month, terms.floor(1.0), guarantee_cap, surplus_share,
+    waterfall(costs, due, cap_month, deal.maturity_month, floor, np.inf if by_payer else guarantee_cap, surplus_share,
               paid, investor, g, surplus, principal)
+    if by_payer:  # the payer's top-up is a payment to the investor at maturity, not a guarantee draw
+        floor_payment, g = g, np.zeros(D)
+        paid[:, deal.maturity_month] += floor_payment
+    else:
+        floor_payment = np.zeros(D)
 
     holders = list(records.holders)
     payer = holders.index(deal.payer)
@@ -405,10 +425,10 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         programme_cost=costs, outcome_payment_due=due, outcome_payment=paid, investor_cash_flow=investor,
         municipal_saving_pv=saving_pv,
         outcome_payments_pv=np.einsum("dt,t->d", paid, discount),  # no [D, T] temporary
-        investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus,
+        investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus, floor_payment=floor_payment,
         outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
         guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
-        floor_per_principal=terms.floor(1.0) if deal.guarantee is not None else 0.0,
+        floor_per_principal=floor if deal.guarantee is not None and not by_payer else np.zeros(D),
         maturity_month=deal.maturity_month, discount=discount, public_investor_share=terms.public_share,
     )
 

@@ -206,8 +206,11 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarante
         Monthly growth of the investor's claim (< 0: no return cap).
     maturity : int
         Settlement month; payments due after it are not made.
-    floor_per_principal : float
-        Guaranteed amount at maturity per unit of principal.
+    floor_per_principal : [D]
+        Guaranteed amount at maturity per unit of principal (per draw: a
+        floor can step with an outcome).
+    guarantee_cap : float
+        The most the guarantee pays (inf: a payer that tops up in full).
     surplus_share : float
         Share of every receipt that lifts the investor's cumulative receipts
         above the capital drawn so far, paid to the guarantor as received.
@@ -234,7 +237,7 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarante
             shared += share
             paid[d, t] = pay
             investor[d, t] = pay - share - cost[d, t]
-        shortfall = max(floor_per_principal * drawn - (received - shared), 0.0)
+        shortfall = max(floor_per_principal[d] * drawn - (received - shared), 0.0)
         g = min(shortfall, guarantee_cap)
         guarantee[d] = g
         surplus[d] = shared
