@@ -33,8 +33,11 @@ def _move_probabilities(programme, source, subgroup, duration, tau, treated):
     return {k: new_total * v / w for k, v in weights.items()}
 
 
-def _person(programme, entry, subgroup, treated):
+def _person(programme, entry, subgroup, treated, entering=()):
+    """Expected occupancy [month, state, band] of one participant, and expected entries into each set of
+    ``entering`` ((states, window) pairs: moves from outside into the set at 0 < months since enrolment < window)."""
     T = programme.horizon_months
+    entries = np.zeros(len(entering))
     names = programme.state_names
     benefit = {s.name: s.benefit for s in programme.states}
     edges = programme.benefit_clock.band_edges_months
@@ -58,22 +61,29 @@ def _person(programme, entry, subgroup, treated):
                 band, c_next, off_next = 0, c, min(off + 1, reset)
             cell[t, names.index(s), band] += pr
             moves = _move_probabilities(programme, s, subgroup.name, d, t - entry, treated)
+            arrivals = defaultdict(float)  # where the person is next month, by state
             for dst, q in moves.items():
                 if q > 0:
                     new[(dst, 0, c_next, off_next)] += pr * q
+                    arrivals[dst] += pr * q
             stay = 1.0 - sum(moves.values())
             if stay > 0:
                 rule = rules.get(s)
                 if rule is not None and d + 1 == rule.after_months:
                     new[(rule.target, 0, c_next, off_next)] += pr * stay
+                    arrivals[rule.target] += pr * stay
                 else:
                     new[(s, min(d + 1, d_cap), c_next, off_next)] += pr * stay
+            tau_next = t + 1 - entry
+            for k, (states, window) in enumerate(entering):
+                if s not in states and t + 1 < T and 0 < tau_next < window:
+                    entries[k] += sum(mass for dst, mass in arrivals.items() if dst in states)
         dist = new
-    return cell
+    return (cell, entries) if entering else cell
 
 
-def exact_occupancy(programme, arm):
-    """(mean, variance) of occupancy[month, state, clock band] for one arm."""
+def _participants(programme, arm):
+    """(entry month, subgroup index) of every participant of an arm."""
     if arm == "control":
         n = programme.control_size
         cdf = np.cumsum(programme.cohort.intake) / programme.cohort.size
@@ -81,10 +91,27 @@ def exact_occupancy(programme, arm):
         entries = np.repeat(np.arange(len(counts)), np.diff(counts, prepend=0))
     else:
         entries = np.repeat(np.arange(programme.cohort.intake_months), programme.cohort.intake)
-    groups = programme.cohort.subgroup_of_participants(len(entries))
+    return list(zip(entries, programme.cohort.subgroup_of_participants(len(entries))))
+
+
+def exact_entries(programme, arm, measures):
+    """Expected numbers of entries into each ``EntriesInto`` measure's states, summed over an arm's participants."""
+    names = np.asarray(programme.state_names)
+    entering = tuple((set(names[programme.measure_mask(m)]), m.within_months) for m in measures)
+    total, cache = np.zeros(len(measures)), {}
+    for e, g in _participants(programme, arm):
+        if (e, g) not in cache:
+            cache[(e, g)] = _person(programme, int(e), programme.cohort.subgroups[g], arm == "treated",
+                                    entering=entering)[1]
+        total += cache[(e, g)]
+    return total
+
+
+def exact_occupancy(programme, arm):
+    """(mean, variance) of occupancy[month, state, clock band] for one arm."""
     cache = {}
     mean = var = 0.0
-    for e, g in zip(entries, groups):
+    for e, g in _participants(programme, arm):
         if (e, g) not in cache:
             cache[(e, g)] = _person(programme, int(e), programme.cohort.subgroups[g], arm == "treated")
         p = cache[(e, g)]

@@ -48,7 +48,9 @@ def rich_programme(horizon_months=30, control_size=25, size=40, effect_hr=1.4):
                   sr.InStatesAt("off_benefit_12", "off_benefit", month=12),
                   sr.InStatesAt("employed_6", ["employed"], month=6),
                   sr.MonthsIn("employed_months_24", "employed", within_months=24),
-                  sr.MonthsIn("benefit_months_12", "on_benefit", within_months=12)],
+                  sr.MonthsIn("benefit_months_12", "on_benefit", within_months=12),
+                  sr.EntriesInto("sick_pay_entries_18", "sick_pay", within_months=18),
+                  sr.EntriesInto("benefit_entries", "on_benefit", within_months=30)],
         horizon_months=horizon_months,
         control_size=control_size,
     )

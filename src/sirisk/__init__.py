@@ -10,7 +10,7 @@ The public API is small and flat::
 from .analysis import Simulation, evaluate, open_simulation, risk_summary, settle, simulate_portfolio
 from .engine import ARMS, simulate
 from .errors import SpecError
-from .model import (BenefitClock, Cohort, Effect, InStatesAt, MonthsIn, Programme, Rule, State, Subgroup,
+from .model import (BenefitClock, Cohort, Effect, EntriesInto, InStatesAt, MonthsIn, Programme, Rule, State, Subgroup,
                     Sustained, Transition)
 from . import uncertainty
 from .design import BreakEven, Calibration, break_even, calibrate, compare, sweep, term_value, with_terms
@@ -20,7 +20,7 @@ from .money import (Baseline, Budget, CohortCount, Contract, Deal, FixedFee, Flo
 __version__ = "0.1.0.dev0"
 
 __all__ = ["ARMS", "Baseline", "BenefitClock", "BreakEven", "Budget", "Calibration", "Cohort", "CohortCount", "Contract", "Deal",
-           "Effect",
+           "Effect", "EntriesInto",
            "FixedFee", "FloorSteps", "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "Measured", "MonthsIn", "Outcome",
            "Portfolio", "Programme", "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "Simulation",
            "SpecError", "State", "StateFlow", "Subgroup", "Sustained", "Threshold", "Transition", "break_even", "calibrate", "compare", "evaluate",

@@ -11,7 +11,7 @@ derandomised hypothesis nothing is flaky either way.
 
 import numpy as np
 import pytest
-from forward import exact_occupancy
+from forward import exact_entries, exact_occupancy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from models import rich_programme
@@ -64,3 +64,19 @@ def test_random_models_match_forward_equation(programme, seed):
             assert (ds.occupancy.sel(arm="control") == 0).all()
             continue
         _check(programme, ds, arm, z_max=z_max)
+
+
+@pytest.mark.parametrize("arm", ["treated", "counterfactual", "control"])
+def test_entries_into_states_match_the_forward_equation(arm):
+    # The expected number of entries is the chance of moving into the set, summed over the window's months and
+    # the people; the engine's mean count per draw lies within 4 of its standard errors (estimated from the
+    # draws: a count is not a Bernoulli indicator).
+    p = rich_programme(horizon_months=24, size=40, control_size=30)
+    measures = [m for m in p.measures if isinstance(m, sr.EntriesInto)]
+    ds = sr.simulate(p, draws=4000, rng=20211, arms=[arm])
+    exact = exact_entries(p, arm, measures)
+    enrolled = ds.entry_month.sel(arm=arm) >= 0
+    for m, expected in zip(measures, exact):
+        counts = ds.person_measure.sel(arm=arm, measure=m.name).where(enrolled, 0).sum("participant").values
+        se = counts.std() / np.sqrt(len(counts))
+        assert expected > 3 and abs(counts.mean() - expected) <= 4 * se, (m.name, counts.mean(), expected, se)

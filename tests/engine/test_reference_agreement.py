@@ -32,6 +32,7 @@ def test_rich_model_fixed_parameters():
     assert (occ.sum(axis=(0, 1, 2, 4)) > 0).all()
     assert (occ[..., 0, :].sum(axis=(0, 1, 2)) > 0).sum() >= 3
     assert (fast["records"][..., 0] >= 0).any() and (fast["records"][..., 2] >= 0).any()
+    assert (fast["records"][..., 6:] >= 2).any()  # people enter a state more than once
 
 
 def test_rich_model_per_draw_parameters():

@@ -157,7 +157,7 @@ CASES = {
     "full_at below the threshold": (setting(M, "full_at", 0.01), ["full_at is 0.01", "above the threshold"]),
     "a lag beyond the horizon": (setting(M, "lag_months", 130), ["lag_months is 130", "below horizon_months=120"]),
     "an unknown baseline": (setting(M + ("baseline",), "kind", "oracle"), ["kind is 'oracle'", "must be one of"]),
-    "a baseline rate of 150 %": (setting(M + ("baseline",), "rate", 1.5), ["rate is 1.5", "<= 1"]),
+    "a baseline rate of 150 %": (setting(M + ("baseline",), "rate", 1.5), ["baseline.rate is 1.5", "a share is at most 1"]),
     "a control group nobody has": (setting(M, "baseline", {"kind": "control_group"}),
                                    ["baseline is 'control_group'", "no control group"]),
     "an outcome of an unknown measure": (setting(H + ("contract", "outcomes", 0), "measure", "luck"),

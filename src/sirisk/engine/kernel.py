@@ -199,7 +199,7 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
 def _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start, rec):
     """Reset a person's measures; return (state, duration, duration segment, benefit clock) at enrolment."""
     for q in range(m_kind.shape[0]):
-        rec[q] = 0 if m_kind[q] == 2 else -1
+        rec[q] = 0 if m_kind[q] >= 2 else -1  # counts start at 0, months at -1 (not reached)
         run_start[q] = -1
     s = entry_state[_u(g)]
     d = entry_duration[_u(g)]
@@ -424,7 +424,7 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
                                  (seg_plain, run_start_b, diff_b, records[row, _u(slot_b), i]))
             for i in range(n, N):
                 for q in range(Q):
-                    records[row, _u(slot), i, q] = records[row, _u(slot_b), i, q] = 0 if m_kind[q] == 2 else -1
+                    records[row, _u(slot), i, q] = records[row, _u(slot_b), i, q] = 0 if m_kind[q] >= 2 else -1
             emit(diff, wrow, is_benefit, out[row, _u(slot)], acc, people)
             if pair:
                 emit(diff_b, wrow, is_benefit, out[row, _u(slot_b)], acc, people)

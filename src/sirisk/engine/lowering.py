@@ -117,7 +117,7 @@ def duration_segments(base_rate: np.ndarray) -> np.ndarray:
 
 def _measure_months(measure) -> int:
     """The measure's month parameter: run length, month of observation, or window."""
-    return getattr(measure, ("months", "month", "within_months")[measure.kind])
+    return getattr(measure, ("months", "month", "within_months", "within_months")[measure.kind])
 
 
 def lower_model(programme: Programme) -> LoweredModel:

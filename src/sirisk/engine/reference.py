@@ -122,8 +122,10 @@ def _measures(model, path):
             out.append(value)
         elif kind == 1:
             out.append(months if months < len(path) and inside[months] else -1)
-        else:
+        elif kind == 2:
             out.append(sum(inside[:months]))
+        else:  # entries: inside at month tau (0 < tau < window), outside at tau - 1
+            out.append(sum(inside[tau] and not inside[tau - 1] for tau in range(1, min(months, len(path)))))
     return out
 
 
@@ -165,7 +167,7 @@ def reference_simulate(programme, draw_ids, keys, *, parameters=None, arms=ARMS)
     occupancy = np.zeros((len(draw_ids), len(arms), T, S, B), dtype=np.int32)
     # Slots nobody fills keep the measures' "not reached" values (0 months for MonthsIn, else -1).
     records = np.empty((len(draw_ids), len(arms), N, len(model.measure_kind)), dtype=np.int16)
-    records[:] = [0 if k == 2 else -1 for k in model.measure_kind]
+    records[:] = [0 if k >= 2 else -1 for k in model.measure_kind]
     entry_month = np.full((len(draw_ids), len(arms), N), -1, dtype=np.int16)
     for j, slot, i, entry, path in reference_paths(programme, model, inputs, draw_ids, keys, arms):
         for tau, (s, clock) in enumerate(path):

@@ -53,7 +53,12 @@ def record_spell(s, t0, length, clock, is_benefit, clock_edges, diff):
 
 @njit(cache=True, inline="always")
 def update_measures(s, t0, length, entry, kind, mask, months, window, run_start, rec):
-    """Update the person-level measures (kinds: 0 sustained run, 1 in states at a month, 2 months in states) with a spell."""
+    """Update the person-level measures with a spell.
+
+    Kinds: 0 sustained run, 1 in states at a month, 2 months in states,
+    3 entries into states (a spell inside after one outside, starting within
+    the window; ``run_start`` tells whether the spell before was inside).
+    """
     for q in range(kind.shape[0]):
         inside = (mask[q] >> np.uint64(s)) & np.uint64(1)
         if kind[q] == 0:  # sustained run
@@ -70,12 +75,20 @@ def update_measures(s, t0, length, entry, kind, mask, months, window, run_start,
             at = entry + months[q]
             if inside and t0 <= at < t0 + length:
                 rec[q] = months[q]
-        else:  # months in states within a window
+        elif kind[q] == 2:  # months in states within a window
             if inside:
                 lo = max(t0, entry)
                 hi = min(t0 + length, entry + months[q])
                 if hi > lo:
                     rec[q] += hi - lo
+        else:  # entries into states within a window
+            if inside:
+                if run_start[q] < 0:
+                    run_start[q] = t0
+                    if entry < t0 < entry + months[q]:
+                        rec[q] += 1
+            else:
+                run_start[q] = -1
 
 
 def emit(diff, weights, is_benefit, out, acc, people):

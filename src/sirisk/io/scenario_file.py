@@ -47,7 +47,7 @@ CALIBRATE_KEYS = ("vary", "target", "subject_to", "tolerance", "max_calls")
 SECTIONS = ("run", "portfolio", "uncertainty", "calibrate", "provenance")
 
 _POLY = {cls.__name__: cls for cls in (
-    m.Sustained, m.InStatesAt, m.MonthsIn, mo.RateCard, mo.Threshold, mo.GainShare, mo.FixedFee,
+    m.Sustained, m.InStatesAt, m.MonthsIn, m.EntriesInto, mo.RateCard, mo.Threshold, mo.GainShare, mo.FixedFee,
     un.Fixed, un.Uniform, un.Triangular, un.PERT, un.Normal, un.TruncatedNormal, un.LogNormal, un.Beta, un.Gamma,
     un.Poisson, un.NegativeBinomial, un.Empirical, un.Truncated)}
 _ANY = object()  # "a table that names its class with `type`"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from . import _checks
 
-__all__ = ["Sustained", "InStatesAt", "MonthsIn", "STATE_SETS"]
+__all__ = ["Sustained", "InStatesAt", "MonthsIn", "EntriesInto", "STATE_SETS", "WINDOW_COUNTS"]
 
 STATE_SETS = ("on_benefit", "off_benefit")
 
@@ -103,7 +103,21 @@ class InStatesAt(_Measure):
 
 
 @dataclass(frozen=True)
-class MonthsIn(_Measure):
+class _Window(_Measure):
+    """A count over the first ``within_months`` after enrolment (0 if none), final at the window's end."""
+
+    within_months: int = 12
+
+    def __post_init__(self):
+        self._validate(within_months=1)
+
+    @property
+    def window(self) -> int:
+        return self.within_months
+
+
+@dataclass(frozen=True)
+class MonthsIn(_Window):
     """Number of months in ``states`` during the first ``within_months`` after enrolment.
 
     Examples
@@ -112,13 +126,25 @@ class MonthsIn(_Measure):
     MonthsIn(name='employed_months_24', states=('employed',), within_months=24)
     """
 
-    within_months: int = 12
-
     kind = 2
 
-    def __post_init__(self):
-        self._validate(within_months=1)
 
-    @property
-    def window(self) -> int:
-        return self.within_months
+@dataclass(frozen=True)
+class EntriesInto(_Window):
+    """Number of entries into ``states`` during the first ``within_months`` after enrolment: a count of events.
+
+    An entry is a move into the set from a state outside it (moves between
+    states of the set are not entries; a person enrolled in the set has not
+    entered it). Recorded value: the count, 0 if none (e.g. re-offences as
+    entries into custody, re-admissions as entries into hospital).
+
+    Examples
+    --------
+    >>> EntriesInto("readmissions", states=["hospital"], within_months=12)
+    EntriesInto(name='readmissions', states=('hospital',), within_months=12)
+    """
+
+    kind = 3
+
+
+WINDOW_COUNTS = (MonthsIn, EntriesInto)  # measures that record a count in a window, final at its end

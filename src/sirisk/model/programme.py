@@ -10,7 +10,7 @@ from . import _checks
 from .clock import BenefitClock
 from .cohort import Cohort
 from .effect import Effect
-from .measures import InStatesAt, MonthsIn, Sustained
+from .measures import EntriesInto, InStatesAt, MonthsIn, Sustained
 from .states import State
 from .transitions import Rule, Transition
 
@@ -44,7 +44,7 @@ class Programme:
     effects : sequence of Effect
         Intervention effects (treated arm only); a move may carry at most one.
     benefit_clock : BenefitClock
-    measures : sequence of Sustained, InStatesAt or MonthsIn
+    measures : sequence of Sustained, InStatesAt, MonthsIn or EntriesInto
         Person-level measures recorded for every participant.
     control_size : int
         Size of the independent comparison group (0: none).
@@ -78,7 +78,7 @@ class Programme:
     rules: tuple[Rule, ...] = ()
     effects: tuple[Effect, ...] = ()
     benefit_clock: BenefitClock = field(default_factory=BenefitClock)
-    measures: tuple[Sustained | InStatesAt | MonthsIn, ...] = ()
+    measures: tuple[Sustained | InStatesAt | MonthsIn | EntriesInto, ...] = ()
     control_size: int = 0
 
     def __post_init__(self):
@@ -99,7 +99,7 @@ class Programme:
     # -- validation ---------------------------------------------------------
     def _check_types(self, where):
         expected = {"states": State, "transitions": Transition, "rules": Rule, "effects": Effect,
-                    "measures": (Sustained, InStatesAt, MonthsIn)}
+                    "measures": (Sustained, InStatesAt, MonthsIn, EntriesInto)}
         for attr, cls in expected.items():
             for item in getattr(self, attr):
                 if not isinstance(item, cls):

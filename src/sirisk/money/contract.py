@@ -47,6 +47,7 @@ class Outcome:
 BASELINES = ("counterfactual", "fixed", "control_group")
 DIRECTIONS = ("higher", "lower")
 BASES = ("points", "relative")
+STATISTICS = ("share", "frequency")
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class Baseline:
 
     * ``counterfactual``: the same people without the intervention (the true
       effect, as an oracle would see it);
-    * ``fixed``: a rate written into the contract (``rate``);
+    * ``fixed``: a rate written into the contract (``rate``: a share of
+      people, or events per person for a threshold on a frequency);
     * ``control_group``: the simulated comparison group, with its sampling noise.
 
     Examples
@@ -65,7 +67,7 @@ class Baseline:
     >>> Baseline("fixed")
     Traceback (most recent call last):
     ...
-    sirisk.errors.SpecError: baseline: rate is None; a fixed baseline needs a rate in [0, 1]
+    sirisk.errors.SpecError: baseline: rate is None; a fixed baseline needs a rate (a share, or events per person)
     """
 
     kind: str = "counterfactual"
@@ -76,8 +78,8 @@ class Baseline:
             raise _checks.fail("baseline", "kind", self.kind, f"must be one of {BASELINES}")
         if self.kind == "fixed":
             if self.rate is None:
-                raise _checks.fail("baseline", "rate", None, "a fixed baseline needs a rate in [0, 1]")
-            object.__setattr__(self, "rate", _checks.real("baseline", "rate", self.rate, low=0.0, high=1.0))
+                raise _checks.fail("baseline", "rate", None, "a fixed baseline needs a rate (a share, or events per person)")
+            object.__setattr__(self, "rate", _checks.real("baseline", "rate", self.rate, low=0.0))
         elif self.rate is not None:
             raise _checks.fail("baseline", "rate", self.rate, f"only a fixed baseline takes a rate, not {self.kind!r}")
 
@@ -146,9 +148,14 @@ class Threshold:
     """Pay when the measured improvement of a cohort's outcome rate reaches a threshold.
 
     Each cohort (people enrolled in a window of programme months) is measured
-    separately at its measurement month, rates counting outcomes achieved by
-    that calendar month. Its improvement over the baseline rate depends on
-    the ``direction`` in which the outcome is good and on the ``basis``:
+    separately at its measurement month. Its rate is the share of its people
+    who achieved the outcome by that calendar month (``statistic="share"``),
+    or the mean of a count per person (``"frequency"``: events per person
+    for an ``EntriesInto`` outcome, months per person for ``MonthsIn``;
+    counts are final at the end of their window, and a cohort is measured
+    only once every member's window has ended). Its improvement over the
+    baseline rate depends on the ``direction`` in which the outcome is good
+    and on the ``basis``:
 
     ======================  ========================  ==============================
     ``basis``               ``direction="higher"``    ``direction="lower"``
@@ -186,6 +193,8 @@ class Threshold:
     direction : {"higher", "lower"}
         Whether a higher or a lower outcome rate is the better result.
     basis : {"points", "relative"}
+    statistic : {"share", "frequency"}
+        What a cohort's rate is: a share of people, or a count per person.
     mode : {"all_or_nothing", "proportional"}
     full_at : float, optional
         The improvement that pays in full (proportional mode only).
@@ -220,6 +229,7 @@ class Threshold:
     baseline: Baseline = field(default_factory=Baseline)
     direction: str = "higher"
     basis: str = "points"
+    statistic: str = "share"
     mode: str = "all_or_nothing"
     full_at: float | None = None
     fallback_month: int | None = None
@@ -237,6 +247,8 @@ class Threshold:
             raise _checks.fail(where, "direction", self.direction, f"must be one of {DIRECTIONS}")
         if self.basis not in BASES:
             raise _checks.fail(where, "basis", self.basis, f"must be one of {BASES}")
+        if self.statistic not in STATISTICS:
+            raise _checks.fail(where, "statistic", self.statistic, f"must be one of {STATISTICS}")
         object.__setattr__(self, "threshold", self._improvement(where, "threshold", self.threshold))
         object.__setattr__(self, "payment", _checks.real(where, "payment", self.payment, low=0.0))
         cohorts = []
@@ -262,6 +274,9 @@ class Threshold:
         object.__setattr__(self, "measure_months", months)
         if not isinstance(self.baseline, Baseline):
             raise _checks.fail(where, "baseline", self.baseline, "must be a Baseline")
+        if self.statistic == "share" and self.baseline.kind == "fixed" and self.baseline.rate > 1:
+            raise _checks.fail(where, "baseline.rate", self.baseline.rate,
+                               "a share is at most 1 (events per person need statistic='frequency')")
         if self.mode not in ("all_or_nothing", "proportional"):
             raise _checks.fail(where, "mode", self.mode, "must be 'all_or_nothing' or 'proportional'")
         if self.mode == "proportional":
@@ -297,8 +312,10 @@ class Threshold:
         _lag(where, self.lag_months)
 
     def _improvement(self, where, name, value):
-        """An improvement on the threshold's basis: points in [-1, 1]; relative, at most a 100 % move the bad way."""
+        """An improvement on the threshold's basis: points of a share in [-1, 1]; relative, at most a 100 % move the bad way."""
         if self.basis == "points":
+            if self.statistic == "frequency":  # events per person: no bound
+                return _checks.real(where, name, value)
             return _checks.real(where, name, value, low=-1.0, high=1.0)
         if self.direction == "higher":  # (treated - baseline) / baseline >= -1
             return _checks.real(where, name, value, low=-1.0)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import _checks
-from ..model.measures import MonthsIn
+from ..model.measures import WINDOW_COUNTS
 from ..model.programme import Programme
 from .budget import Budget
 from .capital import Guarantee, InvestorTerms
@@ -29,11 +29,11 @@ def base_costs(programme: Programme, costs: ProgrammeCosts) -> float:
 
 def _final_offset(measure, outcome) -> int | None:
     """Months after enrolment by which a person's outcome is settled for good (None: it may come at any time)."""
-    from ..model.measures import InStatesAt, MonthsIn, Sustained
+    from ..model.measures import InStatesAt, Sustained
 
     if isinstance(measure, InStatesAt):
         final = measure.month
-    elif isinstance(measure, MonthsIn):
+    elif isinstance(measure, WINDOW_COUNTS):
         final = measure.within_months - 1
     elif isinstance(measure, Sustained) and measure.start_within_months is not None:
         final = measure.start_within_months + measure.months - 1
@@ -110,9 +110,9 @@ class Deal:
             if o.measure not in measures:
                 raise _checks.fail(f"{where}: outcome {o.name!r}", "measure", o.measure,
                                    f"must be one of the programme's measures {tuple(measures)}")
-            if o.at_least > 1 and not isinstance(measures[o.measure], MonthsIn):
+            if o.at_least > 1 and not isinstance(measures[o.measure], WINDOW_COUNTS):
                 raise _checks.fail(f"{where}: outcome {o.name!r}", "at_least", o.at_least,
-                                   "only a MonthsIn measure counts months")
+                                   "only a count measure (MonthsIn, EntriesInto) counts")
         for m in self.contract.mechanisms:
             w = f"{where}: {type(m).__name__}"
             if getattr(m, "lag_months", 0) >= T:
@@ -129,6 +129,8 @@ class Deal:
                 for a, b in m.cohorts:
                     if a >= p.cohort.intake_months:
                         raise _checks.fail(w, "cohort", (a, b), f"no one enrols after month {p.cohort.intake_months - 1}")
+                if m.statistic == "frequency":
+                    _check_counts_final(w, m, measures[self.contract.outcome(m.outcome).measure])
         maturity = self.maturity_month
         if maturity >= T:
             raise _checks.fail(where, "investor.maturity_month", maturity, f"must be below horizon_months={T}")
@@ -244,14 +246,32 @@ class Deal:
         return tuple(out)
 
 
+def _check_counts_final(where, m: Threshold, measure) -> None:
+    """A frequency is the mean of a count, which is final at the end of each person's window: measure after it."""
+    if not isinstance(measure, WINDOW_COUNTS):
+        raise _checks.fail(where, "statistic", "frequency",
+                           f"needs a count measure (EntriesInto or MonthsIn); {measure.name!r} is a "
+                           f"{type(measure).__name__}")
+    end = measure.within_months - 1
+    months = [(f"measure_months[{j}]", month, last) for j, ((_, last), month) in enumerate(zip(m.cohorts, m.measure_months))]
+    if m.fallback_month is not None:
+        months.append(("fallback_month", m.fallback_month, m.cohorts[-1][1]))
+    for name, month, last in months:
+        if month < last + end:
+            raise _checks.fail(where, name, month, f"must be at least {last + end}: the counts of people enrolled "
+                               f"in month {last} are final {end} months later (the end of their "
+                               f"{measure.within_months}-month window)")
+
+
 def _most_improvement(m: Threshold) -> float:
-    """The largest improvement a rate in [0, 1] can show against a threshold's fixed baseline rate."""
+    """The largest improvement a rate can show against a threshold's fixed baseline rate (a share is in [0, 1])."""
     rate = m.baseline.rate
+    most = 1.0 if m.statistic == "share" else np.inf  # the highest rate
     if m.basis == "points":
-        return 1.0 - rate if m.direction == "higher" else rate
+        return most - rate if m.direction == "higher" else rate
     if rate == 0:  # a relative change against 0 is not measured
         return -np.inf
-    return (1.0 - rate) / rate if m.direction == "higher" else 1.0
+    return (most - rate) / rate if m.direction == "higher" else 1.0
 
 
 @dataclass(frozen=True)

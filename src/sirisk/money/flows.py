@@ -384,8 +384,9 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
                         for k in range(len(deal.contract.mechanisms))
                         if f"contract.mechanisms[{k}].scale" in records.scales}
     people = {a: (records.arms[a].measures, records.arms[a].entry_month) for a in arms}
+    observed_counts = {(a, o): v for a in arms for o, v in (records.arms[a].events or {}).items()}
     due = contract_payments(deal.contract, p, people, _SavingsView(records, T, memo), achieved=achieved_months,
-                            scales=mechanism_scales, memo=memo)
+                            scales=mechanism_scales, memo=memo, counts=observed_counts)
 
     terms = deal.investor
     cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1

@@ -71,6 +71,27 @@ def achieved_share(achieved, entry, first, last, by_month, share, members):
 
 
 @njit(cache=True, parallel=True)
+def mean_count(counts, entry, first, last, mean, members):
+    """Mean count per person among the people enrolled in months [first, last].
+
+    ``counts`` and ``entry`` are [D, N] (a count per person; entry month, -1
+    for a slot nobody filled). Writes ``members[d]`` and ``mean[d]``, NaN
+    where nobody enrolled. The counted form of :func:`achieved_share`.
+    """
+    D, N = counts.shape
+    for d in prange(D):
+        n = 0
+        total = 0
+        for i in range(N):
+            e = entry[d, i]
+            member = (first <= e) & (e <= last)
+            n += member
+            total += member * counts[d, i]
+        members[d] = n
+        mean[d] = total / n if n > 0 else np.nan
+
+
+@njit(cache=True, parallel=True)
 def budget_costs(weighted, index, discount, treated, counterfactual, out, pv, effect):
     """Costs per holder indexed to each month, their present values, and the saving.
 

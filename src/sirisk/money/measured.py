@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..model import _checks
+from ..model.measures import WINDOW_COUNTS
 from .contract import GainShare, Threshold
 from .records import ArmRecords, DealRecords
 
@@ -62,6 +63,24 @@ def _people(where, prefix, enrolment, achieved):
     return enrolment, out
 
 
+def _events(where, prefix, events, enrolled: int) -> dict[str, tuple[int, ...]]:
+    """Counts per person (>= 0) for count outcomes, one per enrolled person."""
+    if events is None:
+        return {}
+    if not isinstance(events, Mapping):
+        raise _checks.fail(where, f"{prefix}events", events, "must map outcome names to counts per person")
+    out = {}
+    for name, counts in events.items():
+        _checks.name(where, f"{prefix}events outcome", name)
+        counts = _checks.as_tuple(where, f"{prefix}events[{name!r}]", counts)
+        if len(counts) != enrolled:
+            raise _checks.fail(where, f"{prefix}events[{name!r}]", f"{len(counts)} counts",
+                               f"needs one count per enrolled person ({enrolled})")
+        out[name] = tuple(_checks.integer(where, f"{prefix}events[{name!r}][{i}]", c, minimum=0, maximum=32767)
+                          for i, c in enumerate(counts))
+    return out
+
+
 def _amounts(where, field, values) -> tuple[float, ...]:
     values = _checks.as_tuple(where, field, values)
     return tuple(_checks.real(where, f"{field}[{t}]", v) for t, v in enumerate(values))
@@ -80,7 +99,13 @@ class Measured:
     achieved : mapping of outcome name to sequence of int
         For each contract outcome, the month each participant achieved it
         (``-1`` or None: not achieved).
-    comparison_enrolment_months, comparison_achieved : optional
+    events : mapping of outcome name to sequence of int, optional
+        For outcomes on a count measure (``EntriesInto``, ``MonthsIn``), the
+        count per participant in the measure's window: what a threshold on
+        a frequency averages. Such an outcome need not be in ``achieved``:
+        a person achieved it with at least ``at_least`` counts, at the end
+        of their window.
+    comparison_enrolment_months, comparison_achieved, comparison_events : optional
         The same for the comparison group, where the contract compares
         with one (a control-group or counterfactual baseline).
     savings : mapping of holder to sequence of float, optional
@@ -113,6 +138,8 @@ class Measured:
     comparison_achieved: Mapping[str, Sequence[int]] | None = None
     savings: Mapping[str, Sequence[float]] | None = None
     programme_cost: Sequence[float] | None = None
+    events: Mapping[str, Sequence[int]] | None = None
+    comparison_events: Mapping[str, Sequence[int]] | None = None
 
     def __post_init__(self):
         _checks.name("measured", "programme", self.programme)
@@ -131,6 +158,12 @@ class Measured:
                                           self.comparison_achieved)
             object.__setattr__(self, "comparison_enrolment_months", c_enrol)
             object.__setattr__(self, "comparison_achieved", c_achieved)
+            object.__setattr__(self, "comparison_events",
+                               _events(where, "comparison_", self.comparison_events, len(c_enrol)))
+        elif self.comparison_events is not None:
+            raise _checks.fail(where, "comparison_events", "given", "needs comparison_enrolment_months and "
+                               "comparison_achieved")
+        object.__setattr__(self, "events", _events(where, "", self.events, len(enrolment)))
         if self.savings is not None:
             if not isinstance(self.savings, Mapping):
                 raise _checks.fail(where, "savings", self.savings, "must map holders to amounts by month")
@@ -203,12 +236,28 @@ class Measured:
         p = deal.programme
         T = p.horizon_months
         outcomes = [o.name for o in deal.contract.outcomes]
+        measures = {m.name: m for m in p.measures}
+        counted = {o.name: o for o in deal.contract.outcomes if isinstance(measures[o.measure], WINDOW_COUNTS)}
+        frequency = {m.outcome for m in deal.contract.mechanisms
+                     if isinstance(m, Threshold) and m.statistic == "frequency"}
 
-        def arm(enrolment, achieved, prefix):
+        def arm(enrolment, achieved, events, prefix):
+            achieved = dict(achieved)
             for o in outcomes:
+                if o in frequency and o not in events:
+                    raise _checks.fail(where, f"{prefix}events", sorted(events),
+                                       f"a threshold on the frequency of {o!r} needs its count per person")
+                if o not in achieved and o in events and o in counted:  # achieved at the end of the window
+                    end = measures[counted[o].measure].within_months - 1
+                    achieved[o] = tuple(min(e + end, T - 1) if c >= counted[o].at_least else -1
+                                        for e, c in zip(enrolment, events[o]))
                 if o not in achieved:
                     raise _checks.fail(where, f"{prefix}achieved", sorted(achieved),
                                        f"needs every outcome of the contract {tuple(outcomes)} (missing {o!r})")
+            for o in events:
+                if o not in counted:
+                    raise _checks.fail(where, f"{prefix}events outcome", o,
+                                       f"must be one of the contract's outcomes on a count measure {tuple(counted)}")
             for i, e in enumerate(enrolment):
                 if e >= T:
                     raise _checks.fail(where, f"{prefix}enrolment_months[{i}]", e,
@@ -219,13 +268,15 @@ class Measured:
                         raise _checks.fail(where, f"{prefix}achieved[{o!r}][{i}]", a,
                                            f"must be below the horizon of {T} months")
             return ArmRecords(np.array([enrolment], dtype=np.int16),
-                              achieved={o: np.array([achieved[o]], dtype=np.int16) for o in outcomes})
+                              achieved={o: np.array([achieved[o]], dtype=np.int16) for o in outcomes},
+                              events={o: np.array([c], dtype=np.int16) for o, c in events.items()} or None)
 
-        arms = {"treated": arm(self.enrolment_months, self.achieved, "")}
+        arms = {"treated": arm(self.enrolment_months, self.achieved, self.events, "")}
         needs = [m for m in deal.contract.mechanisms
                  if isinstance(m, (Threshold, GainShare)) and m.baseline.kind != "fixed"]
         if self.comparison_enrolment_months is not None:
-            comparison = arm(self.comparison_enrolment_months, self.comparison_achieved, "comparison_")
+            comparison = arm(self.comparison_enrolment_months, self.comparison_achieved, self.comparison_events,
+                             "comparison_")
             arms["counterfactual"] = arms["control"] = comparison
         elif any(isinstance(m, Threshold) for m in needs):
             kind = next(m for m in needs if isinstance(m, Threshold)).baseline.kind

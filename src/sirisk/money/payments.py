@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..model.measures import MonthsIn
+from ..model.measures import WINDOW_COUNTS
 from .contract import Contract, FixedFee, GainShare, RateCard, Threshold
-from .kernels import achieved_share, achievement, payment_stream, rate_card
+from .kernels import achieved_share, achievement, mean_count, payment_stream, rate_card
 
-__all__ = ["achievement_months", "achieved_rates", "capped", "contract_payments"]
+__all__ = ["achievement_months", "achieved_rates", "mean_counts", "capped", "contract_payments"]
 
 
 def achievement_months(programme, outcome, measure_values, entry_month) -> np.ndarray:
@@ -25,7 +25,7 @@ def achievement_months(programme, outcome, measure_values, entry_month) -> np.nd
     measure = next(m for m in programme.measures if m.name == outcome.measure)
     values, entry = np.atleast_2d(measure_values), np.atleast_2d(entry_month)
     out = np.empty(values.shape, dtype=np.int16)
-    counts = isinstance(measure, MonthsIn)
+    counts = isinstance(measure, WINDOW_COUNTS)
     achievement(values, entry, counts, outcome.at_least, -1 if outcome.by_month is None else outcome.by_month,
                 measure.within_months - 1 if counts else 0, programme.horizon_months, out)
     return out.reshape(np.shape(measure_values))
@@ -77,13 +77,28 @@ def achieved_rates(achieved, entry, first, last, by_month):
     return share, members
 
 
+def mean_counts(counts, entry, first, last):
+    """Mean count per person of the people enrolled in months [first, last], and how many enrolled (NaN: nobody)."""
+    D = counts.shape[0]
+    mean, members = np.empty(D), np.empty(D, dtype=np.int64)
+    mean_count(counts, entry, first, last, mean, members)
+    return mean, members
+
+
 def _threshold_factors(m: Threshold, treated, baseline, entry_t, entry_b):
     """What a threshold pays per unit of its payments: (months due [k], factors [draw, cohort], fallback factor [draw]).
 
     Depends on the measured improvements and the threshold's rule, not on
     its payments: settling many prices on one simulation computes it once.
-    The fallback factor is None without a fallback month.
+    The fallback factor is None without a fallback month. ``treated`` and
+    ``baseline`` are achievement months, or counts per person for a
+    frequency (final by the measurement months: the deal checks that).
     """
+    def rate(people, entry, first, last, month):
+        if m.statistic == "frequency":
+            return mean_counts(people, entry, first, last)[0]
+        return achieved_rates(people, entry, first, last, month)[0]
+
     def factor(improvement, threshold, full_at):
         if m.mode == "all_or_nothing":
             return (improvement >= threshold).astype(float)
@@ -91,11 +106,11 @@ def _threshold_factors(m: Threshold, treated, baseline, entry_t, entry_b):
         return np.where(improvement >= threshold, f, 0.0)
 
     def improvement(first, last, month):
-        rate_t, _ = achieved_rates(treated, entry_t, first, last, month)
+        rate_t = rate(treated, entry_t, first, last, month)
         if m.baseline.kind == "fixed":
             rate_b = np.full_like(rate_t, m.baseline.rate)
         else:
-            rate_b, _ = achieved_rates(baseline, entry_b, first, last, month)
+            rate_b = rate(baseline, entry_b, first, last, month)
         change = rate_t - rate_b if m.direction == "higher" else rate_b - rate_t
         if m.basis == "relative":
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -117,7 +132,8 @@ def _threshold_factors(m: Threshold, treated, baseline, entry_t, entry_b):
 
 def _threshold_rule(m: Threshold) -> tuple:
     """The parts of a threshold its factors depend on (everything but its payments and cap)."""
-    return (m.outcome, m.threshold, m.cohorts, m.measure_months, m.baseline, m.direction, m.basis, m.mode, m.full_at,
+    return (m.outcome, m.threshold, m.cohorts, m.measure_months, m.baseline, m.direction, m.basis, m.statistic,
+            m.mode, m.full_at,
             m.fallback_month, m.fallback_threshold, m.fallback_full_at, m.lag_months)
 
 
@@ -146,7 +162,7 @@ def _gain_share(m: GainShare, saving, T):
 
 
 def contract_payments(contract: Contract, programme, arms: dict, savings, achieved: dict | None = None,
-                      scales: dict | None = None, memo: dict | None = None) -> np.ndarray:
+                      scales: dict | None = None, memo: dict | None = None, counts: dict | None = None) -> np.ndarray:
     """Outcome payments due [draw, month] under ``contract``, before the investor's return cap.
 
     Parameters
@@ -157,6 +173,9 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
         Per (baseline kind, holder), the measured saving [draw, month].
     achieved : dict, optional
         Per (arm, outcome name), achievement months already computed.
+    counts : dict, optional
+        Per (arm, outcome name), counts per person as observed (instead of
+        the measure's column in ``arms``), for frequency thresholds.
     scales : dict, optional
         Per mechanism index, a scale factor per draw on its prices, payments, fee or share.
     memo : dict, optional
@@ -174,6 +193,12 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
             o = contract.outcome(outcome_name)
             cache[(arm, outcome_name)] = achievement_months(programme, o, values[..., measure_index[o.measure]], entry)
         return cache[(arm, outcome_name)]
+
+    def counted(arm, outcome_name):  # counts per person of a count measure [draw, person]
+        if counts and (arm, outcome_name) in counts:
+            return counts[(arm, outcome_name)]
+        values, _ = arms[arm]
+        return values[..., measure_index[contract.outcome(outcome_name).measure]]
 
     def kept(key, compute):  # what depends on the people alone, kept in the memo if there is one
         if memo is None:
@@ -197,11 +222,12 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
             pay = _by_month(pay, None, m.cap)  # the scale is in the prices (before the person cap)
         elif isinstance(m, Threshold):
             base_arm = "control" if m.baseline.kind == "control_group" else "counterfactual"
-            baseline = achieved(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
+            people = counted if m.statistic == "frequency" else achieved
+            baseline = people(base_arm, m.outcome) if m.baseline.kind != "fixed" else None
             entry_b = arms[base_arm][1] if m.baseline.kind != "fixed" else None
             # The factors depend on the outcome's definition too (which achievements count).
             factors = kept(("threshold", contract.outcome(m.outcome), _threshold_rule(m)),
-                           lambda: _threshold_factors(m, achieved("treated", m.outcome), baseline, arms["treated"][1],
+                           lambda: _threshold_factors(m, people("treated", m.outcome), baseline, arms["treated"][1],
                                                       entry_b))
             pay = _stream(*_threshold(m, factors), scale, m.cap, T)
         elif isinstance(m, GainShare):

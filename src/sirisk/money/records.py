@@ -41,20 +41,27 @@ class ArmRecords:
     achieved : mapping of outcome name to int16 [draw, person], optional
         Calendar month each person achieved each outcome (-1: not), as
         observed. Give ``measures`` or ``achieved``, not both.
+    events : mapping of outcome name to int16 [draw, person], optional
+        With ``achieved``: for outcomes on a count measure, the count per
+        person in its window, as observed.
     """
 
     entry_month: np.ndarray
     measures: np.ndarray | None = None
     achieved: Mapping[str, np.ndarray] | None = None
+    events: Mapping[str, np.ndarray] | None = None
 
     def rows(self, lo: int, hi: int) -> ArmRecords:
-        achieved = None if self.achieved is None else {k: v[lo:hi] for k, v in self.achieved.items()}
-        return ArmRecords(self.entry_month[lo:hi], None if self.measures is None else self.measures[lo:hi], achieved)
+        def cut(observed):
+            return None if observed is None else {k: v[lo:hi] for k, v in observed.items()}
+        return ArmRecords(self.entry_month[lo:hi], None if self.measures is None else self.measures[lo:hi],
+                          cut(self.achieved), cut(self.events))
 
     @property
     def nbytes(self) -> int:
         return (self.entry_month.nbytes + (0 if self.measures is None else self.measures.nbytes)
-                + sum(v.nbytes for v in (self.achieved or {}).values()))
+                + sum(v.nbytes for v in (self.achieved or {}).values())
+                + sum(v.nbytes for v in (self.events or {}).values()))
 
 
 @dataclass(frozen=True, eq=False)
