@@ -10,15 +10,17 @@ import sirisk as sr
 from sirisk.money.kernels import _npv_and_slope, irr_monthly, waterfall
 
 
-def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, surplus_share=0.0):
+def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, surplus_share=0.0, coupons=None,
+         by_month=False):
     cost, due = np.atleast_2d(np.asarray(cost, float)), np.atleast_2d(np.asarray(due, float))
     D, T = cost.shape
-    paid, inv = np.empty((D, T)), np.empty((D, T))
-    g, s, p = np.empty(D), np.empty(D), np.empty(D)
+    paid, inv, g = np.empty((D, T)), np.empty((D, T)), np.empty((D, T))
+    s, p = np.empty(D), np.empty(D)
     cap = -1.0 if cap_year is None else (1 + cap_year) ** (1 / 12) - 1
-    waterfall(cost, due, cap, T - 1 if maturity is None else maturity, np.full(D, float(floor)), guarantee_cap,
-              surplus_share, paid, inv, g, s, p)
-    return paid[0], inv[0], g[0], s[0], p[0]
+    coupons = np.zeros(T) if coupons is None else np.asarray(coupons, float)
+    waterfall(cost, due, cap, T - 1 if maturity is None else maturity, np.full(D, float(floor)), coupons,
+              guarantee_cap, surplus_share, paid, inv, g, s, p)
+    return paid[0], inv[0], (g[0] if by_month else g[0].sum()), s[0], p[0]
 
 
 def _annual(cf):
@@ -49,6 +51,32 @@ def test_principal_floor_is_covered_by_the_guarantee_up_to_its_cap():
     assert g == 30 and inv[-1] == 30 and inv.sum() == pytest.approx(-50)
     paid, inv, g, s, p = _run([100, 0, 0], [0, 20, 0], floor=0.5, guarantee_cap=10)
     assert g == 10 and inv.sum() == pytest.approx(-70)
+
+
+def test_yearly_coupons_are_topped_up_on_their_dates():
+    # 100 drawn in month 0; a 5 % coupon at months 11 and 23, all the principal back at maturity (35).
+    # 3 received in month 5. Month 11: entitled to 5, has 3: 2 topped up. Month 23: entitled to 10, has
+    # 3 + 2: 5 more. Month 35: entitled to 100 + 10, has 3 + 7: 100 more. 107 in all.
+    coupons = np.zeros(36)
+    coupons[[11, 23]] = 0.05
+    due = np.zeros(36)
+    due[5] = 3
+    paid, inv, g, s, p = _run(np.eye(1, 36, 0)[0] * 100, due, floor=1.0, guarantee_cap=1e6, coupons=coupons,
+                              by_month=True)
+    expected = np.zeros(36)
+    expected[11], expected[23], expected[35] = 2, 5, 100
+    np.testing.assert_allclose(g, expected)
+    assert inv[0] == -100 and inv[5] == 3 and inv[11] == 2 and inv[23] == 5 and inv[35] == 100
+    # Outcome payments that already cover the coupons leave nothing to top up until maturity.
+    due[5] = 20
+    paid, inv, g, s, p = _run(np.eye(1, 36, 0)[0] * 100, due, floor=1.0, guarantee_cap=1e6, coupons=coupons,
+                              by_month=True)
+    assert g[11] == 0 and g[23] == 0 and g[35] == 90
+    # A cap of 4 in all: 2 at month 11, the last 2 at month 23, nothing at maturity.
+    due[5] = 3
+    paid, inv, g, s, p = _run(np.eye(1, 36, 0)[0] * 100, due, floor=1.0, guarantee_cap=4, coupons=coupons,
+                              by_month=True)
+    assert g[11] == 2 and g[23] == 2 and g[35] == 0
 
 
 def test_interest_floor_for_a_period():
@@ -148,9 +176,20 @@ def test_npv_slope_is_the_derivative_of_the_sign_form(cf, rate):
 @given(cost=st.lists(st.floats(0, 1e6), min_size=24, max_size=24),
        due=st.lists(st.floats(0, 1e6), min_size=24, max_size=24),
        cap_year=st.none() | st.floats(0, 0.3), floor=st.floats(0, 1.2), guarantee_cap=st.floats(0, 5e6),
-       surplus=st.floats(0, 1), maturity=st.integers(1, 23))
-def test_waterfall_conserves_money_and_respects_caps(cost, due, cap_year, floor, guarantee_cap, surplus, maturity):
-    paid, inv, g, s, principal = _run(cost, due, cap_year, maturity, floor, guarantee_cap, surplus)
+       surplus=st.floats(0, 1), maturity=st.integers(1, 23), coupon=st.floats(0, 0.1))
+def test_waterfall_conserves_money_and_respects_caps(cost, due, cap_year, floor, guarantee_cap, surplus, maturity,
+                                                     coupon):
+    coupons = np.zeros(24)
+    coupons[[11, 23]] = coupon  # yearly coupons; one after maturity is not paid
+    paid, inv, by_month, s, principal = _run(cost, due, cap_year, maturity, floor, guarantee_cap, surplus, coupons,
+                                             by_month=True)
+    g = by_month.sum()
+    assert np.all(by_month >= 0) and np.all(by_month[maturity + 1:] == 0)
+    # The floor holds where the cap allows: the investor has at least its coupons and floor, or the whole cap.
+    kept = paid.sum() - s + g
+    drawn = np.cumsum(cost)  # floors and coupons are on the capital drawn by their dates
+    entitled = floor * drawn[maturity] + coupon * drawn[11] * (maturity >= 11)
+    assert kept >= min(entitled, paid.sum() - s + guarantee_cap) * (1 - 1e-9) - 1e-6
     assert 0 <= g <= guarantee_cap * (1 + 1e-12)
     assert np.all(paid >= 0) and np.all(paid <= np.array(due) + 1e-9)
     assert np.all(paid[maturity + 1:] == 0)

@@ -5,6 +5,7 @@ in month 0, two in month 1), each draws 100,000 of capital (principal 400,000); 
 and maturity is the horizon's last month, 35. Every figure below is worked by hand.
 """
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -116,3 +117,30 @@ def test_floors_hold_and_money_is_conserved(pilot, jobs, base, step_rate, step_s
         assert _v(r, "guarantee_draw") <= cap + 1e-6
         kept = paid_for_outcomes - _v(r, "guarantor_surplus")
         assert receipts == pytest.approx(max(kept, min(floor, kept + cap)), abs=1e-6)
+
+
+def test_yearly_coupons_drawn_on_a_guarantee_are_costed_when_drawn(pilot):
+    # Nothing achieved: 5 % of the 400,000 at months 11 and 23 (20,000 each) and the principal at maturity (35)
+    # come from the guarantee. Discounted at 4 % a year: 20,000 (1.04^(-11/12) + 1.04^(-23/12)) + 400,000
+    # 1.04^(-35/12).
+    deal = pilot(CARD, principal_floor_share=1.0, interest_floor_per_year=0.05, interest_floor_years=2,
+                 interest_floor_paid="yearly", guarantee=sr.Guarantee(cap=1e6))
+    deal = dataclasses.replace(deal, budget=dataclasses.replace(deal.budget, discount_rate_per_year=0.04))
+    r = _settle(deal, [-1] * 4)
+    assert _v(r, "guarantee_draw") == pytest.approx(440_000)
+    assert _v(r, "guarantee_exposure") == pytest.approx(440_000)
+    cost = 20_000 * (1.04 ** (-11 / 12) + 1.04 ** (-23 / 12)) + 400_000 * 1.04 ** (-35 / 12)
+    assert _v(r, "guarantee_cost_pv") == pytest.approx(cost)
+    flows = r.investor_cash_flow.values
+    assert flows[11] == pytest.approx(20_000) and flows[23] == pytest.approx(20_000)
+    assert flows[35] == pytest.approx(400_000)
+
+
+def test_coupon_terms_are_checked(pilot):
+    with pytest.raises(sr.SpecError, match=r"interest_floor_years is 2.5; yearly coupons are paid for a whole"):
+        sr.InvestorTerms(1e6, interest_floor_per_year=0.03, interest_floor_years=2.5, interest_floor_paid="yearly")
+    with pytest.raises(sr.SpecError, match=r"interest_floor_paid is 'monthly'; must be one of"):
+        sr.InvestorTerms(1e6, interest_floor_paid="monthly")
+    with pytest.raises(sr.SpecError, match=r"yearly coupons fall due until month 47, after maturity \(month 35\)"):
+        pilot(CARD, interest_floor_per_year=0.03, interest_floor_years=4, interest_floor_paid="yearly",
+              guarantee=sr.Guarantee(cap=1e6))

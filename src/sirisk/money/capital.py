@@ -8,9 +8,10 @@ import numpy as np
 
 from ..model import _checks
 
-__all__ = ["InvestorTerms", "Guarantee", "FloorSteps", "FLOOR_FUNDERS"]
+__all__ = ["InvestorTerms", "Guarantee", "FloorSteps", "FLOOR_FUNDERS", "INTEREST_FLOOR_PAYMENTS"]
 
 FLOOR_FUNDERS = ("guarantor", "payer")
+INTEREST_FLOOR_PAYMENTS = ("at_maturity", "yearly")
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,12 @@ class InvestorTerms:
     outstanding); outcome payments beyond that claim are not made (the
     municipality keeps them). At ``maturity_month`` the investor is entitled
     to at least ``principal_floor_share`` of the principal plus interest at
-    ``interest_floor_per_year`` for ``interest_floor_years`` years; a
+    ``interest_floor_per_year`` for ``interest_floor_years`` years:
+    compounded and due at maturity (``interest_floor_paid="at_maturity"``),
+    or as yearly coupons (``"yearly"``: at the end of each of the floor's
+    years, that rate on the capital drawn by then; by each coupon date the
+    investor is entitled to the coupons due so far, outcome payments
+    received counting towards them). A
     guarantor covers the shortfall up to its cap (``floor_funded_by="guarantor"``),
     or the payer of the outcome payments tops the investor up to it, without
     a cap (``"payer"``: a commissioner that protects the principal itself).
@@ -93,7 +99,9 @@ class InvestorTerms:
         A floor share that steps up with an outcome rate (``principal_floor_share``
         below the first step).
     floor_funded_by : {"guarantor", "payer"}
-        Who pays the shortfall below the floors at maturity.
+        Who pays the shortfall below the floors (at maturity, and on coupon dates).
+    interest_floor_paid : {"at_maturity", "yearly"}
+        How the interest floor falls due (yearly: a whole number of years).
     maturity_month : int or None
         Month of final settlement (default: the horizon's last month).
     hurdle_rate_per_year : float
@@ -120,9 +128,13 @@ class InvestorTerms:
     public_share: float = 0.0
     principal_floor_steps: FloorSteps | None = None
     floor_funded_by: str = "guarantor"
+    interest_floor_paid: str = "at_maturity"
 
     def __post_init__(self):
         where = "investor"
+        if self.interest_floor_paid not in INTEREST_FLOOR_PAYMENTS:
+            raise _checks.fail(where, "interest_floor_paid", self.interest_floor_paid,
+                               f"must be one of {INTEREST_FLOOR_PAYMENTS}")
         if self.principal_floor_steps is not None and not isinstance(self.principal_floor_steps, FloorSteps):
             raise _checks.fail(where, "principal_floor_steps", self.principal_floor_steps, "must be a FloorSteps")
         if self.floor_funded_by not in FLOOR_FUNDERS:
@@ -142,6 +154,9 @@ class InvestorTerms:
         if self.return_cap_per_year is not None and self.interest_floor_per_year > self.return_cap_per_year:
             raise _checks.fail(where, "interest_floor_per_year", self.interest_floor_per_year,
                                f"a floor cannot lie above the return cap {self.return_cap_per_year:g}")
+        if self.interest_floor_paid == "yearly" and not float(self.interest_floor_years).is_integer():
+            raise _checks.fail(where, "interest_floor_years", self.interest_floor_years,
+                               "yearly coupons are paid for a whole number of years")
         if self.maturity_month is not None:
             _checks.integer(where, "maturity_month", self.maturity_month, minimum=1)
         object.__setattr__(self, "hurdle_rate_per_year",
@@ -149,11 +164,26 @@ class InvestorTerms:
 
     @property
     def interest_floor_share(self) -> float:
-        """Interest the floor adds at maturity, per unit of principal (compounded over its years)."""
+        """Interest the floor adds at maturity, per unit of principal (compounded over its years; 0 if paid yearly)."""
+        if self.interest_floor_paid == "yearly":
+            return 0.0
         return (1 + self.interest_floor_per_year) ** self.interest_floor_years - 1
 
+    @property
+    def coupon_months(self) -> tuple[int, ...]:
+        """Months in which yearly interest-floor coupons fall due (none if the interest is due at maturity)."""
+        if self.interest_floor_paid != "yearly" or self.interest_floor_per_year == 0:
+            return ()
+        return tuple(12 * k - 1 for k in range(1, int(self.interest_floor_years) + 1))
+
+    def coupon_rates(self, months: int) -> np.ndarray:
+        """Interest floor due in each month, per unit of capital drawn by then: the coupons' schedule."""
+        rates = np.zeros(months)
+        rates[[t for t in self.coupon_months if t < months]] = self.interest_floor_per_year
+        return rates
+
     def floor(self, principal):
-        """The investor's guaranteed amount at maturity for a given principal (below any floor steps)."""
+        """The investor's guaranteed amount at maturity for a given principal (below any floor steps; coupons aside)."""
         return principal * (self.principal_floor_share + self.interest_floor_share)
 
     def floor_share(self, outcome_rate) -> np.ndarray:
@@ -168,7 +198,8 @@ class InvestorTerms:
     def has_floor(self) -> bool:
         """Whether any floor can bind (someone must then stand behind it)."""
         steps = () if self.principal_floor_steps is None else self.principal_floor_steps.steps
-        return self.principal_floor_share > 0 or self.interest_floor_share > 0 or any(s > 0 for _, s in steps)
+        return (self.principal_floor_share > 0 or self.interest_floor_share > 0 or bool(self.coupon_months)
+                or any(s > 0 for _, s in steps))
 
 
 @dataclass(frozen=True)

@@ -144,6 +144,11 @@ class Deal:
             if steps.month > maturity:
                 raise _checks.fail(where, "investor.principal_floor_steps.month", steps.month,
                                    f"must not be after maturity (month {maturity}): the floor is settled then")
+        late = [t for t in terms.coupon_months if t > maturity]
+        if late:
+            raise _checks.fail(where, "investor.interest_floor_years", terms.interest_floor_years,
+                               f"yearly coupons fall due until month {terms.coupon_months[-1]}, after maturity "
+                               f"(month {maturity})")
         if terms.has_floor and terms.floor_funded_by == "guarantor" and self.guarantee is None:
             raise _checks.fail(where, "investor.floor_funded_by", "guarantor",
                                "the investor has a floor and the deal no guarantee to pay it: give a guarantee, "

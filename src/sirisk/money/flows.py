@@ -147,11 +147,12 @@ class DealFlows:
     investor_principal: np.ndarray
     guarantee_draw: np.ndarray
     guarantor_surplus: np.ndarray
-    floor_payment: np.ndarray       # [draw] the payer's top-up to the floor at maturity (in outcome_payment)
+    floor_payment: np.ndarray       # [draw] the payer's top-ups to the floor (in outcome_payment)
+    guarantee_by_month: np.ndarray | None  # [draw, month] the guarantee's draws (None: the payer funds the floor)
     outcome_rate: np.ndarray
     guarantee_cap: float
     hurdle_rate_per_year: float
-    floor_per_principal: np.ndarray  # [draw] the guaranteed floor per unit of principal (0: not guaranteed)
+    floor_per_principal: np.ndarray  # [draw] the guaranteed floor and coupons per unit of principal (0: not guaranteed)
     maturity_month: int
     discount: np.ndarray            # [month] the budget's discount factors
     public_investor_share: float
@@ -229,14 +230,15 @@ class DealFlows:
     def _surplus_by_month(self) -> np.ndarray:
         """The guarantor's surplus share by month: what the investor's receipts lost to it."""
         share = self.outcome_payment - self.programme_cost - self.investor_cash_flow
-        share[:, self.maturity_month] += self.guarantee_draw  # the draw is in the investor's flow, not a share
+        if self.guarantee_by_month is not None:
+            share += self.guarantee_by_month  # the draws are in the investor's flow, not a share
         return share
 
     @cached_property
     def guarantee_cost_pv(self) -> np.ndarray:
-        """The guarantor's net cost, present value: the draw at maturity less its surplus shares."""
-        return (self.guarantee_draw * self.discount[self.maturity_month]
-                - np.einsum("dt,t->d", self._surplus_by_month, self.discount))
+        """The guarantor's net cost, present value: its draws (at maturity, and on coupon dates) less its surplus shares."""
+        drawn = 0.0 if self.guarantee_by_month is None else np.einsum("dt,t->d", self.guarantee_by_month, self.discount)
+        return drawn - np.einsum("dt,t->d", self._surplus_by_month, self.discount)
 
     @cached_property
     def investor_loss_before_guarantee(self) -> np.ndarray:
@@ -394,15 +396,16 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
     surplus_share = 0.0 if deal.guarantee is None else deal.guarantee.surplus_share
     floor = _floor_per_principal(terms, records, achieved_months, T)
     by_payer = terms.floor_funded_by == "payer"
-    paid, investor = np.empty((D, T)), np.empty((D, T))
-    g, surplus, principal = np.empty(D), np.empty(D), np.empty(D)
-    waterfall(costs, due, cap_month, deal.maturity_month, floor, np.inf if by_payer else guarantee_cap, surplus_share,
-              paid, investor, g, surplus, principal)
-    if by_payer:  # the payer's top-up is a payment to the investor at maturity, not a guarantee draw
-        floor_payment, g = g, np.zeros(D)
-        paid[:, deal.maturity_month] += floor_payment
+    paid, investor, support = np.empty((D, T)), np.empty((D, T)), np.empty((D, T))
+    surplus, principal = np.empty(D), np.empty(D)
+    waterfall(costs, due, cap_month, deal.maturity_month, floor, terms.coupon_rates(T),
+              np.inf if by_payer else guarantee_cap, surplus_share, paid, investor, support, surplus, principal)
+    if by_payer:  # the payer's top-ups are payments to the investor, not guarantee draws
+        paid += support
+        floor_payment, g, drawn_by_month = support.sum(axis=1), np.zeros(D), None
     else:
-        floor_payment = np.zeros(D)
+        floor_payment, g, drawn_by_month = np.zeros(D), support.sum(axis=1), support
+    exposure = floor + terms.interest_floor_per_year * len(terms.coupon_months)  # coupons on at most the principal
 
     holders = list(records.holders)
     payer = holders.index(deal.payer)
@@ -427,9 +430,10 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         municipal_saving_pv=saving_pv,
         outcome_payments_pv=np.einsum("dt,t->d", paid, discount),  # no [D, T] temporary
         investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus, floor_payment=floor_payment,
+        guarantee_by_month=drawn_by_month,
         outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
         guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
-        floor_per_principal=floor if deal.guarantee is not None and not by_payer else np.zeros(D),
+        floor_per_principal=exposure if deal.guarantee is not None and not by_payer else np.zeros(D),
         maturity_month=deal.maturity_month, discount=discount, public_investor_share=terms.public_share,
     )
 

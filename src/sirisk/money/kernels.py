@@ -215,9 +215,9 @@ def payment_stream(pay_at, amounts, scale, cap, out):
 
 
 @njit(cache=True, parallel=True)
-def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarantee_cap, surplus_share,
-              paid, investor, guarantee, surplus, principal):
-    """Investor capital, capped repayment, surplus share, floors covered by the guarantee.
+def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_rate, guarantee_cap, surplus_share,
+              paid, investor, support, surplus, principal):
+    """Investor capital, capped repayment, surplus share, floors covered by their funder.
 
     Parameters
     ----------
@@ -228,16 +228,21 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarante
     maturity : int
         Settlement month; payments due after it are not made.
     floor_per_principal : [D]
-        Guaranteed amount at maturity per unit of principal (per draw: a
-        floor can step with an outcome).
+        Amount the investor is entitled to at maturity per unit of principal,
+        coupons aside (per draw: a floor can step with an outcome).
+    coupon_rate : [T]
+        Interest floor due in each month per unit of capital drawn by then (0
+        but on coupon dates). By each coupon date the investor is entitled to
+        the coupons due so far, and at maturity to them and its floor.
     guarantee_cap : float
-        The most the guarantee pays (inf: a payer that tops up in full).
+        The most the funder pays in all (inf: a payer that tops up in full).
     surplus_share : float
         Share of every receipt that lifts the investor's cumulative receipts
         above the capital drawn so far, paid to the guarantor as received.
 
-    Outputs: ``paid`` [D, T] (municipality -> investor), ``investor`` [D, T]
-    (investor's net cash flow), ``guarantee``, ``surplus``, ``principal`` [D].
+    Outputs: ``paid`` [D, T] (payer -> investor), ``investor`` [D, T]
+    (investor's net cash flow), ``support`` [D, T] (the funder's top-ups
+    to the floor, by month), ``surplus``, ``principal`` [D].
     """
     D, T = cost.shape
     for d in prange(D):
@@ -245,6 +250,8 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarante
         drawn = 0.0
         received = 0.0  # outcome payments received
         shared = 0.0    # surplus passed to the guarantor
+        coupons = 0.0   # interest floor due so far
+        topped = 0.0    # top-ups paid so far
         for t in range(T):
             drawn += cost[d, t]
             if cap_rate_month >= 0.0:
@@ -258,12 +265,16 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, guarante
             shared += share
             paid[d, t] = pay
             investor[d, t] = pay - share - cost[d, t]
-        shortfall = max(floor_per_principal[d] * drawn - (received - shared), 0.0)
-        g = min(shortfall, guarantee_cap)
-        guarantee[d] = g
+            coupons += coupon_rate[t] * drawn
+            entitled = coupons + (floor_per_principal[d] * drawn if t == maturity else 0.0)
+            g = 0.0
+            if t <= maturity and (coupon_rate[t] > 0.0 or t == maturity):
+                g = min(max(entitled - (received - shared + topped), 0.0), guarantee_cap - topped)
+                topped += g
+                investor[d, t] += g
+            support[d, t] = g
         surplus[d] = shared
         principal[d] = drawn
-        investor[d, maturity] += g
 
 
 @njit(cache=True, inline="always")
