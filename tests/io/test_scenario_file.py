@@ -27,7 +27,8 @@ def test_every_kind_of_spec_round_trips():
         sr.Effect("school", ["sick_pay->education"], hazard_ratio=0.9, lock_in_months=2, lock_in_hazard_ratio=0.7,
                   ramp_up_months=1, full_effect_months=6, fade_out_months=3)))
     deal = rich_deal(programme=programme, principal_floor_steps=sr.FloorSteps("job", 20, [(0.3, 0.8), (0.5, 1.0)]),
-                     interest_floor_per_year=0.02, interest_floor_years=2, interest_floor_paid="yearly")
+                     interest_floor_per_year=0.02, interest_floor_years=2, interest_floor_paid="yearly",
+                     drawdown_schedule=[(0, 0.5), (6, 0.5)])
     fewer_is_better = sr.Threshold("job", threshold=0.2, payment=100_000, cohorts=((0, 5),), measure_months=(20,),
                                    baseline=sr.Baseline("counterfactual"), direction="lower", basis="relative",
                                    mode="proportional", full_at=0.4, fallback_month=28, fallback_threshold=0.1,

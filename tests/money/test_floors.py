@@ -6,25 +6,21 @@ and maturity is the horizon's last month, 35. Every figure below is worked by ha
 """
 
 import dataclasses
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from docs_pilot import docs_pilot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sirisk as sr
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "measured.md"
 CARD = sr.RateCard({"job": 50_000})
 
 
 @pytest.fixture(scope="module")
 def pilot():
-    namespace = {}
-    exec(compile(re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)[1], str(DOC), "exec"), namespace)
-    return namespace["pilot"]
+    return docs_pilot()
 
 
 def _settle(deal, jobs, saving=0.0):

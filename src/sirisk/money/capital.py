@@ -65,6 +65,27 @@ class FloorSteps:
         object.__setattr__(self, "steps", tuple(steps))
 
 
+def _schedule(where, schedule) -> tuple[tuple[int, float], ...]:
+    """A drawdown schedule: (month, share) calls in increasing months, shares summing to 1."""
+    calls = []
+    for j, call in enumerate(_checks.as_tuple(where, "drawdown_schedule", schedule)):
+        call = _checks.as_tuple(where, f"drawdown_schedule[{j}]", call)
+        if len(call) != 2:
+            raise _checks.fail(where, f"drawdown_schedule[{j}]", call, "a call is (month, share of the commitment)")
+        month = _checks.integer(where, f"drawdown_schedule[{j}] month", call[0], minimum=0)
+        share = _checks.real(where, f"drawdown_schedule[{j}] share", call[1], low=0.0, high=1.0, low_open=True)
+        if calls and month <= calls[-1][0]:
+            raise _checks.fail(where, f"drawdown_schedule[{j}] month", month,
+                               f"must be after the call before (month {calls[-1][0]})")
+        calls.append((month, share))
+    if not calls:
+        raise _checks.fail(where, "drawdown_schedule", (), "give at least one (month, share) call")
+    total = sum(share for _, share in calls)
+    if abs(total - 1.0) > 1e-9:
+        raise _checks.fail(where, "drawdown_schedule shares", round(total, 12), "must sum to 1 (the whole commitment)")
+    return tuple(calls)
+
+
 @dataclass(frozen=True)
 class InvestorTerms:
     """How the investor is repaid out of outcome payments.
@@ -102,6 +123,12 @@ class InvestorTerms:
         Who pays the shortfall below the floors (at maturity, and on coupon dates).
     interest_floor_paid : {"at_maturity", "yearly"}
         How the interest floor falls due (yearly: a whole number of years).
+    drawdown_schedule : sequence of (month, share of the commitment), optional
+        Capital called on dates instead of as costs fall due: the shares
+        sum to 1, the months at the latest the maturity month. Costs beyond
+        what has been called are drawn as they fall due; capital called and
+        not spent by maturity is returned to the investor then. Without a
+        schedule, the investor draws the costs as they fall due.
     maturity_month : int or None
         Month of final settlement (default: the horizon's last month).
     hurdle_rate_per_year : float
@@ -129,9 +156,12 @@ class InvestorTerms:
     principal_floor_steps: FloorSteps | None = None
     floor_funded_by: str = "guarantor"
     interest_floor_paid: str = "at_maturity"
+    drawdown_schedule: tuple[tuple[int, float], ...] | None = None
 
     def __post_init__(self):
         where = "investor"
+        if self.drawdown_schedule is not None:
+            object.__setattr__(self, "drawdown_schedule", _schedule(where, self.drawdown_schedule))
         if self.interest_floor_paid not in INTEREST_FLOOR_PAYMENTS:
             raise _checks.fail(where, "interest_floor_paid", self.interest_floor_paid,
                                f"must be one of {INTEREST_FLOOR_PAYMENTS}")
@@ -181,6 +211,26 @@ class InvestorTerms:
         rates = np.zeros(months)
         rates[[t for t in self.coupon_months if t < months]] = self.interest_floor_per_year
         return rates
+
+    def capital_drawn(self, costs: np.ndarray, maturity: int) -> np.ndarray:
+        """The investor's capital flows [draw, month] for programme costs [draw, month].
+
+        Without a schedule, the costs. With one: the calls, topped up by the
+        costs beyond them as they fall due, less at maturity what was called
+        and not spent (so the flows still sum to the costs: the principal).
+        """
+        if self.drawdown_schedule is None:
+            return costs
+        T = costs.shape[1]
+        called = np.zeros(T)
+        for month, share in self.drawdown_schedule:
+            called[month] += self.commitment * share
+        spent = np.cumsum(costs, axis=1)
+        drawn = np.maximum(np.cumsum(called)[None, :], spent)[:, :maturity + 1]
+        flows = costs.copy()  # after maturity, costs are drawn as they fall due
+        flows[:, :maturity + 1] = np.diff(drawn, axis=1, prepend=0.0)
+        flows[:, maturity] -= drawn[:, maturity] - spent[:, maturity]  # unspent capital goes back
+        return flows
 
     def floor(self, principal):
         """The investor's guaranteed amount at maturity for a given principal (below any floor steps; coupons aside)."""

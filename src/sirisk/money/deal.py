@@ -144,6 +144,9 @@ class Deal:
             if steps.month > maturity:
                 raise _checks.fail(where, "investor.principal_floor_steps.month", steps.month,
                                    f"must not be after maturity (month {maturity}): the floor is settled then")
+        if terms.drawdown_schedule is not None and terms.drawdown_schedule[-1][0] > maturity:
+            raise _checks.fail(where, "investor.drawdown_schedule", terms.drawdown_schedule[-1][0],
+                               f"capital is called at the latest at maturity (month {maturity})")
         late = [t for t in terms.coupon_months if t > maturity]
         if late:
             raise _checks.fail(where, "investor.interest_floor_years", terms.interest_floor_years,

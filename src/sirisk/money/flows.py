@@ -139,6 +139,7 @@ class DealFlows:
     budget_cost_pv: np.ndarray
     budget_cost: np.ndarray | None
     programme_cost: np.ndarray
+    capital_flow: np.ndarray        # [draw, month] capital drawn from the investor (net of unspent capital returned)
     outcome_payment_due: np.ndarray
     outcome_payment: np.ndarray
     investor_cash_flow: np.ndarray
@@ -229,7 +230,7 @@ class DealFlows:
     @cached_property
     def _surplus_by_month(self) -> np.ndarray:
         """The guarantor's surplus share by month: what the investor's receipts lost to it."""
-        share = self.outcome_payment - self.programme_cost - self.investor_cash_flow
+        share = self.outcome_payment - self.capital_flow - self.investor_cash_flow
         if self.guarantee_by_month is not None:
             share += self.guarantee_by_month  # the draws are in the investor's flow, not a share
         return share
@@ -396,9 +397,10 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
     surplus_share = 0.0 if deal.guarantee is None else deal.guarantee.surplus_share
     floor = _floor_per_principal(terms, records, achieved_months, T)
     by_payer = terms.floor_funded_by == "payer"
+    capital = terms.capital_drawn(costs, deal.maturity_month)
     paid, investor, support = np.empty((D, T)), np.empty((D, T)), np.empty((D, T))
     surplus, principal = np.empty(D), np.empty(D)
-    waterfall(costs, due, cap_month, deal.maturity_month, floor, terms.coupon_rates(T),
+    waterfall(capital, due, cap_month, deal.maturity_month, floor, terms.coupon_rates(T),
               np.inf if by_payer else guarantee_cap, surplus_share, paid, investor, support, surplus, principal)
     if by_payer:  # the payer's top-ups are payments to the investor, not guarantee draws
         paid += support
@@ -426,7 +428,7 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         budget_effect_pv=records.saving_pv if records.saving_pv is not None else np.full((D, H), np.nan),
         budget_cost_pv=records.cost_pv if records.cost_pv is not None else np.full((D, H, len(arms)), np.nan),
         budget_cost=records.arm_cost,
-        programme_cost=costs, outcome_payment_due=due, outcome_payment=paid, investor_cash_flow=investor,
+        programme_cost=costs, capital_flow=capital, outcome_payment_due=due, outcome_payment=paid, investor_cash_flow=investor,
         municipal_saving_pv=saving_pv,
         outcome_payments_pv=np.einsum("dt,t->d", paid, discount),  # no [D, T] temporary
         investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus, floor_payment=floor_payment,
