@@ -6,25 +6,20 @@ budget is not discounted, so present values are plain sums: four people enrol (t
 month 1), each draws 100,000 of capital, so the investor's principal is 400,000.
 """
 
-import re
-from pathlib import Path
-
 import numpy as np
 import pytest
+from docs_pilot import docs_pilot
 
 import sirisk as sr
 from sirisk.analysis import risk_summary
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "measured.md"
 NOBODY = {"job": [-1, -1, -1, -1], "off_benefit": [-1, -1, -1, -1]}
 ONE_JOB = {"job": [3, -1, -1, -1], "off_benefit": [-1, -1, -1, -1]}
 
 
 @pytest.fixture(scope="module")
 def pilot():
-    namespace = {}
-    exec(compile(re.findall(r"```python\n(.*?)```", DOC.read_text(), re.S)[1], str(DOC), "exec"), namespace)
-    return namespace["pilot"]
+    return docs_pilot()
 
 
 def _results(deal, achieved, saving_by_holder):
