@@ -147,3 +147,14 @@ def test_measured_counts_are_checked_by_name():
     # Given by its counts alone, the outcome is achieved with at least one, at the end of the 4-month window.
     r = sr.settle(deal, sr.Measured("tiny", **people, events={"returns": [1, 0]}))
     assert r.outcome_rate.sel(programme="tiny", arm="treated", outcome="returns").item() == 0.5
+
+
+def test_observed_counts_still_reach_a_threshold_after_a_fee():
+    # A fee before the threshold in the contract: the counts given as observed must still be the ones read.
+    # Cohort 0's observed returns 0 + 0 + 0 + 0 against 1.0 a person pay; the records' own column (all 3) would not.
+    arms = _arms([3] * 8)
+    observed = {("treated", "returns"): np.array([[0, 0, 0, 0, 3, 3, 3, 3]], dtype=np.int16)}
+    contract = sr.Contract(OUTCOMES, [sr.FixedFee(amount=10), _threshold(
+        threshold=0.5, baseline=sr.Baseline("fixed", rate=1.0), direction="lower")])
+    pay = contract_payments(contract, P, arms, {}, counts=observed)[0]
+    assert pay[3] == 100_000 and pay.sum() == 100_000 + 8 * 10

@@ -293,10 +293,9 @@ class Threshold:
                 object.__setattr__(self, "fallback_threshold",
                                    self._improvement(where, "fallback_threshold", self.fallback_threshold))
             if self.mode == "proportional":
-                if self.fallback_full_at is not None or self.fallback_threshold is not None:
-                    full = self._full_at(where, "fallback_full_at", self.pooled_full_at, self.pooled_threshold)
-                    if self.fallback_full_at is not None:
-                        object.__setattr__(self, "fallback_full_at", full)
+                full = self._full_at(where, "fallback_full_at", self.pooled_full_at, self.pooled_threshold)
+                if self.fallback_full_at is not None:
+                    object.__setattr__(self, "fallback_full_at", full)
             elif self.fallback_full_at is not None:
                 raise _checks.fail(where, "fallback_full_at", self.fallback_full_at,
                                    "only a proportional threshold takes fallback_full_at")

@@ -147,8 +147,7 @@ class Deal:
         if terms.drawdown_schedule is not None and terms.drawdown_schedule[-1][0] > maturity:
             raise _checks.fail(where, "investor.drawdown_schedule", terms.drawdown_schedule[-1][0],
                                f"capital is called at the latest at maturity (month {maturity})")
-        late = [t for t in terms.coupon_months if t > maturity]
-        if late:
+        if terms.coupon_months and terms.coupon_months[-1] > maturity:
             raise _checks.fail(where, "investor.interest_floor_years", terms.interest_floor_years,
                                f"yearly coupons fall due until month {terms.coupon_months[-1]}, after maturity "
                                f"(month {maturity})")

@@ -242,22 +242,22 @@ class Measured:
                      if isinstance(m, Threshold) and m.statistic == "frequency"}
 
         def arm(enrolment, achieved, events, prefix):
+            for o in events:
+                if o not in counted:
+                    raise _checks.fail(where, f"{prefix}events outcome", o,
+                                       f"must be one of the contract's outcomes on a count measure {tuple(counted)}")
             achieved = dict(achieved)
             for o in outcomes:
                 if o in frequency and o not in events:
                     raise _checks.fail(where, f"{prefix}events", sorted(events),
                                        f"a threshold on the frequency of {o!r} needs its count per person")
-                if o not in achieved and o in events and o in counted:  # achieved at the end of the window
+                if o not in achieved and o in events:  # achieved at the end of the count's window
                     end = measures[counted[o].measure].within_months - 1
                     achieved[o] = tuple(min(e + end, T - 1) if c >= counted[o].at_least else -1
                                         for e, c in zip(enrolment, events[o]))
                 if o not in achieved:
                     raise _checks.fail(where, f"{prefix}achieved", sorted(achieved),
                                        f"needs every outcome of the contract {tuple(outcomes)} (missing {o!r})")
-            for o in events:
-                if o not in counted:
-                    raise _checks.fail(where, f"{prefix}events outcome", o,
-                                       f"must be one of the contract's outcomes on a count measure {tuple(counted)}")
             for i, e in enumerate(enrolment):
                 if e >= T:
                     raise _checks.fail(where, f"{prefix}enrolment_months[{i}]", e,

@@ -133,8 +133,7 @@ def _threshold_factors(m: Threshold, treated, baseline, entry_t, entry_b):
 def _threshold_rule(m: Threshold) -> tuple:
     """The parts of a threshold its factors depend on (everything but its payments and cap)."""
     return (m.outcome, m.threshold, m.cohorts, m.measure_months, m.baseline, m.direction, m.basis, m.statistic,
-            m.mode, m.full_at,
-            m.fallback_month, m.fallback_threshold, m.fallback_full_at, m.lag_months)
+            m.mode, m.full_at, m.fallback_month, m.fallback_threshold, m.fallback_full_at, m.lag_months)
 
 
 def _threshold(m: Threshold, factors):
@@ -233,7 +232,7 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
         elif isinstance(m, GainShare):
             pay = _stream(*_gain_share(m, savings[(m.baseline.kind, m.holder)], T), scale, m.cap, T)
         elif isinstance(m, FixedFee):
-            def counts(m=m):  # people paid for in each month
+            def fee_counts(m=m):  # people paid for in each month
                 if m.outcome is None:
                     entry = arms["treated"][1].astype(np.int64)
                     months = np.where(entry >= 0, entry + m.lag_months, T)
@@ -244,7 +243,7 @@ def contract_payments(contract: Contract, programme, arms: dict, savings, achiev
                 return np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)[:, :T]
 
             defined = None if m.outcome is None else contract.outcome(m.outcome)
-            pay = m.amount * kept(("fee_counts", defined, m.lag_months), counts)
+            pay = m.amount * kept(("fee_counts", defined, m.lag_months), fee_counts)
             pay = _by_month(pay, scale, m.cap)  # payments and fee are linear in their scale
         else:  # pragma: no cover - the Contract validates mechanism types
             raise TypeError(type(m))
