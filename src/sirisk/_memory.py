@@ -3,18 +3,17 @@
 A results array of a big run is hundreds of MB that are written once. On
 Linux the first write to each page traps into the kernel; on a virtual
 machine each such fault may also reach the host. Asking the kernel to map
-the whole range at once (``MAP_POPULATE``) is much cheaper: on the 2-core
-reference VM, 288 MB took 0.12 s instead of 0.43-0.45 s written page by
-page. Elsewhere this is plain :func:`numpy.zeros`.
+the whole range at once (``MAP_POPULATE``) is much cheaper (docs/performance.md
+has the figures). Elsewhere this is plain :func:`numpy.zeros`.
 
 The batches of a run allocate and free the same working arrays again and
 again (tens of MB each). By default glibc hands large freed blocks back to
-the kernel, and the next batch faults them in again: about 1.5 ms per MB
-on the reference VM. :func:`keep_freed_memory` keeps them in the process
+the kernel, and the next batch faults them in again, a cost per MB on
+every batch. :func:`keep_freed_memory` keeps them in the process
 for the length of a run.
 
-Mapping memory in takes a core (0.5 s for the 960 MB of a 100,000-draw
-dsi2021 run). :func:`mapped_in_background` does it in another thread while
+Mapping memory in takes a core for a while on a large run.
+:func:`mapped_in_background` does it in another thread while
 the caller does work of its own, such as sampling the uncertain inputs.
 """
 

@@ -20,7 +20,7 @@ def versions() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def _installed() -> tuple[tuple[str, str], ...]:
-    # Reading package metadata parses files (13 ms a call); the versions cannot change within a process.
+    # Reading package metadata parses files; the versions cannot change within a process.
     out = {"python_version": platform.python_version()}
     for pkg in ("sirisk", "numpy", "numba", "scipy", "xarray"):
         try:

@@ -1,7 +1,7 @@
 """Standard exponential numbers from a stream, by the ziggurat method.
 
 Every spell needs an exponential threshold ``E``. ``-log(u)`` costs a
-logarithm (about 9 ns on the reference VM), on the kernel's critical path.
+logarithm, on the kernel's critical path.
 The ziggurat of Marsaglia & Tsang (2000), in the 256-layer form
 numpy's ``Generator.standard_exponential`` uses, needs one 64-bit number, a
 table lookup and a multiplication 98.9 % of the time; the rest falls to an

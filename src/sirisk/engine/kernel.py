@@ -147,7 +147,7 @@ def _months_to_exit(E, total, inverse, avail):
     reference's month-by-month test of ``total * n >= E``.
     """
     # n is kept as a float (whole numbers, exact) so that no int -> float conversion sits on the
-    # spell's critical path (0.97x kernel time).
+    # spell's critical path.
     n = min(max(np.ceil(E * inverse), 1.0), np.float64(avail))
     while n > 1.0 and total * (n - 1.0) >= E:
         n -= 1.0
@@ -182,7 +182,7 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
         # The first k with pick < (rate of exits 0..k) is the number of k with pick >= it, as the
         # sums only grow. Counting over all K slots (padding slots hold the total, which pick reaches
         # only by rounding) gives every state the same trip count and no early exit: no branch to
-        # mispredict on the destination, which is random (0.87-0.90x kernel time).
+        # mispredict on the destination, which is random.
         count = 0
         for k in range(K):
             count += pick >= seg[_u(g), _u(s), _u(j), k]
@@ -302,7 +302,7 @@ def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, r
     Spell k of either arm uses the stream's k-th pair of numbers, so drawing
     them once for both gives the same paths as simulating one arm after the
     other, and the two independent paths give the processor two chains of
-    work to overlap (kernel 0.81-0.87x on 2 threads, 0.90-0.94x on 1). Both
+    work to overlap. Both
     arms go through the same two inlined spells whether paired or not: every
     inlined copy of the spell costs compile time.
     """
@@ -350,11 +350,11 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     It allocates nothing, so it is compiled without numba's reference
     counting (``_nrt=False``): every scratch array comes in ``scratch``
     (:func:`kernel_scratch`), one set per thread. Reference counting left on
-    cost 3.4x: every array handed to an inlined helper was counted in and
-    out atomically, per person and per spell. Without numba's parfor passes
-    the kernel compiles in 10 s instead of 31 s (cold, reference VM); the
-    room this made pays for walking the treated and counterfactual arms
-    side by side (24 s cold, kernel 0.81-0.87x).
+    was the largest single cost: every array handed to an inlined helper was
+    counted in and out atomically, per person and per spell. Without numba's
+    parfor passes the kernel compiles far faster; the room this made pays
+    for walking the treated and counterfactual arms side by side
+    (docs/performance.md has the figures).
 
     Parameters
     ----------

@@ -274,10 +274,10 @@ def simulate_arrays(programme: Programme, draw_ids: np.ndarray, keys: np.ndarray
     """:func:`simulate` without the checks of its arguments and without the Dataset: raw arrays.
 
     For callers inside sirisk that run many batches and need only the
-    arrays (:func:`sirisk.evaluate`): building the Dataset costs about 8 ms
-    a call. ``arms`` in the order of ``ARMS``; ``weights`` as checked by
+    arrays (:func:`sirisk.evaluate`): building the Dataset is a cost per
+    call. ``arms`` in the order of ``ARMS``; ``weights`` as checked by
     ``simulate``; ``model``, if given, is ``lower_model(programme)``, lowered
-    once for all batches (0.8 ms a call, while both cores wait). Returns the
+    once for all batches (lowering runs while both cores wait). Returns the
     kernel's arrays (see :func:`run_kernel`) and the per-draw inputs.
     """
     model = lower_model(programme) if model is None else model

@@ -23,7 +23,7 @@ def _u(i):
 
     Numba wraps negative signed indices around (``a[-1]``): a compare, a
     select and the axis length per axis of every index. Unsigned indices
-    skip that (0.87-0.91x kernel time on dsi2021). Every index passed
+    skip that, on the kernel's hottest loads. Every index passed
     through here is non-negative by construction.
     """
     return np.uint64(i)
@@ -120,7 +120,7 @@ def _emit_for(diff, weights, is_benefit, out, acc, people):
         T, H = out.shape
         S, B = diff.shape[1], diff.shape[2]
         # People per month first, then the weighing as a separate loop over months, which the compiler
-        # vectorises (0.93x kernel time); each out[t, h] still adds its terms in (state, band) order.
+        # vectorises; each out[t, h] still adds its terms in (state, band) order.
         acc[:] = 0.0
         for s in range(S):
             for b in range(B if is_benefit[s] else 1):  # other states are all in band 0

@@ -50,11 +50,10 @@ def achieved_share(achieved, entry, first, last, by_month, share, members):
     ``achieved`` and ``entry`` are [D, N] months (-1: not achieved, not
     enrolled). Writes ``members[d]``, the people enrolled in those months,
     and ``share[d]`` = achievers / members, NaN where nobody enrolled. One
-    pass over the people; numpy's boolean masks took five, and 1.6x as long.
-    The tests are counted, not branched on (whether a person counts is
-    random, so branches mispredict), and the compiler vectorises the pass
-    when the arrays are contiguous: 1.9 -> 0.28 ms per call on 5,000
-    dsi2021 draws, with contiguous entry months.
+    pass over the people (numpy's boolean masks took five). The tests are
+    counted, not branched on (whether a person counts is random, so
+    branches mispredict), and the compiler vectorises the pass when the
+    arrays are contiguous (keep the entry months contiguous).
     """
     D, N = achieved.shape
     for d in prange(D):
@@ -109,7 +108,7 @@ def budget_costs(weighted, index, discount, treated, counterfactual, out, pv, ef
     for d in prange(D):
         for a in range(A):
             # Each present value in a local sum, not in pv itself (which the compiler must assume
-            # may alias weighted, so re-reads): 0.72x.
+            # may alias weighted, so re-reads).
             for h in range(H):
                 acc = 0.0
                 for t in range(T):

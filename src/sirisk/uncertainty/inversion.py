@@ -1,12 +1,11 @@
 """Fast inverse CDF of the beta family, by scipy's Hermite interpolation of the inverse (HINV).
 
-scipy's exact beta ``ppf`` (Boost's ``ibeta_inv``) costs about 1.6 us a
-value: 100,000 draws of the 22 PERT inputs of ``dsi2021`` took 4 s, more
-than the budget of the whole run. ``scipy.stats.sampling.NumericalInverseHermite``
-(UNU.RAN's HINV) builds, once per shape and in about 30 ms, a piecewise
-Hermite interpolant of the inverse from the exact CDF, whose error in
-probability is below ``U_RESOLUTION``, and then inverts at about 0.03 us a
-value. A shift of 1e-12 in probability is far below anything a sample of a
+scipy's exact beta ``ppf`` (Boost's ``ibeta_inv``) is slow per value: the
+22 PERT inputs of ``dsi2021`` at 100,000 draws took longer than the rest of
+the run. ``scipy.stats.sampling.NumericalInverseHermite`` (UNU.RAN's HINV)
+builds, once per shape, a piecewise Hermite interpolant of the inverse from
+the exact CDF, whose error in probability is below ``U_RESOLUTION``, and
+then inverts far faster than ``ppf`` (docs/performance.md has the figures). A shift of 1e-12 in probability is far below anything a sample of a
 few million draws can resolve (a Latin hypercube stratum of 100,000 draws
 is 1e-5 wide).
 
