@@ -15,7 +15,7 @@ from .model import (BenefitClock, Cohort, Effect, EntriesInto, InStatesAt, Month
 from . import uncertainty
 from .design import BreakEven, Calibration, break_even, calibrate, compare, sweep, term_value, with_terms
 from .money import (Baseline, Budget, CohortCount, Contract, Deal, FixedFee, FloorSteps, GainShare, Guarantee, InvestorTerms,
-                    Measured, Outcome, Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold)
+                    Measured, Outcome, Portfolio, ProgrammeCosts, RateCard, RefundStaircase, StateFlow, Threshold, Tranche)
 
 __version__ = "0.1.0.dev0"
 
@@ -23,6 +23,6 @@ __all__ = ["ARMS", "Baseline", "BenefitClock", "BreakEven", "Budget", "Calibrati
            "Effect", "EntriesInto",
            "FixedFee", "FloorSteps", "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "Measured", "MonthsIn", "Outcome",
            "Portfolio", "Programme", "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "Simulation",
-           "SpecError", "State", "StateFlow", "Subgroup", "Sustained", "Threshold", "Transition", "break_even", "calibrate", "compare", "evaluate",
+           "SpecError", "State", "StateFlow", "Subgroup", "Sustained", "Threshold", "Tranche", "Transition", "break_even", "calibrate", "compare", "evaluate",
            "open_simulation", "risk_summary", "settle", "simulate", "simulate_portfolio", "sweep", "term_value", "uncertainty",
            "with_terms", "__version__"]

@@ -18,9 +18,12 @@ def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, 
     s, p = np.empty(D), np.empty(D)
     cap = -1.0 if cap_year is None else (1 + cap_year) ** (1 / 12) - 1
     coupons = np.zeros(T) if coupons is None else np.asarray(coupons, float)
-    waterfall(cost, due, cap, T - 1 if maturity is None else maturity, np.full(D, float(floor)), coupons,
-              guarantee_cap, surplus_share, paid, inv, g, s, p)
-    return paid[0], inv[0], (g[0] if by_month else g[0].sum()), s[0], p[0]
+    paid, inv, g = paid[None], inv[None], g[None]
+    s, p = s[None], p[None]
+    waterfall(cost[None], due[None], np.array([cap]), np.array([T - 1 if maturity is None else maturity]),
+              np.full((1, D), float(floor)), coupons[None], np.array([float(guarantee_cap)]),
+              np.array([float(surplus_share)]), np.inf, paid, inv, g, s, p)
+    return paid[0, 0], inv[0, 0], (g[0, 0] if by_month else g[0, 0].sum()), s[0, 0], p[0, 0]
 
 
 def _annual(cf):

@@ -25,7 +25,7 @@ from ..money.kernels import IRR_REASONS
 __all__ = ["Variable", "VARIABLES", "PORTFOLIO_VARIABLES", "variables_with_dims", "MONTHLY", "PER_DRAW",
            "SCHEMA_VERSION", "MONEY"]
 
-SCHEMA_VERSION = 3  # 3: money in the portfolio's currency, a payer per programme, floor_payment
+SCHEMA_VERSION = 4  # 3: money in the portfolio's currency, a payer per programme, floor_payment; 4: tranches
 
 # The units of an amount of money: the results say which currency (the portfolio's).
 MONEY = "<currency>"
@@ -56,6 +56,7 @@ class Variable:
 
 _MONTH = ("draw", "programme", "month")
 _DRAW = ("draw", "programme")
+_TRANCHE = ("draw", "programme", "tranche")
 
 _TABLE = (
     Variable("budget_effect", ("draw", "programme", "month", "holder"), MONEY,
@@ -121,6 +122,18 @@ _TABLE = (
              "and the public funder's net cost, present value"),
     Variable("outcome_rate", ("draw", "programme", "arm", "outcome"), "1",
              "share of enrolled people achieving the outcome by the horizon"),
+    # The investor's tranches (InvestorTerms.tranches), in results whose portfolio has any: NaN (False) for a
+    # tranche a programme does not have.
+    Variable("tranche_cash_flow", ("draw", "programme", "month", "tranche"), MONEY,
+             "each tranche's net cash flow (summing to investor_cash_flow)", np.float32),
+    Variable("tranche_principal", _TRANCHE, MONEY, "capital each tranche drew: its share of every call"),
+    Variable("tranche_receipts", _TRANCHE, MONEY,
+             "what each tranche received, nominal: investor_receipts repaid senior first"),
+    Variable("tranche_irr", _TRANCHE, "1/year", "each tranche's internal rate of return; NaN where none exists"),
+    Variable("tranche_irr_reason", _TRANCHE, "", "; ".join(f"{k}: {r}" for k, r in enumerate(IRR_REASONS)), np.int8),
+    Variable("tranche_moic", _TRANCHE, "1", "each tranche's receipts / principal"),
+    Variable("tranche_npv", _TRANCHE, MONEY, "each tranche's NPV at its hurdle rate"),
+    Variable("tranche_loss", _TRANCHE, "", "the tranche got back less than it drew", np.bool_),
 )
 
 VARIABLES: dict[str, Variable] = {v.name: v for v in _TABLE}

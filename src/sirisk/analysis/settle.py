@@ -19,7 +19,7 @@ import xarray as xr
 from .. import _memory
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
-from ..money.flows import DealFlows, deal_flows
+from ..money.flows import DealFlows, portfolio_flows
 from ..money.kernels import irr_all
 from ..money.measured import Measured
 from ..money.records import ARM_NAMES, DealRecords
@@ -59,10 +59,12 @@ class ResultsWriter:
         self.T = max(d.programme.horizon_months for d in deals)
         self.holders = tuple(deals[0].budget.holders)
         self.outcomes = sorted({o.name for d in deals for o in d.contract.outcomes})
+        self.tranches = list(dict.fromkeys(n for d in deals for n in d.investor.tranche_names))
         sizes = {"draw": n_draws, "programme": len(deals), "month": self.T, "holder": len(self.holders),
-                 "arm": len(ARM_NAMES), "outcome": len(self.outcomes)}
+                 "arm": len(ARM_NAMES), "outcome": len(self.outcomes), "tranche": len(self.tranches)}
         self.variables = [v for v in VARIABLES.values()
-                          if (monthly or "month" not in v.dims) and (arm_costs or v.name != "budget_cost")]
+                          if (monthly or "month" not in v.dims) and (arm_costs or v.name != "budget_cost")
+                          and (self.tranches or "tranche" not in v.dims)]
         self.out = {}
         self.big = []
         self.filled = set(filled or {})
@@ -70,6 +72,8 @@ class ResultsWriter:
             shape = tuple(sizes[d] for d in v.dims)
             if v.name in self.filled:
                 a = filled[v.name]
+            elif "tranche" in v.dims:  # a programme without a tranche leaves it NaN (False, reason -1)
+                a = np.full(shape, False if v.is_boolean else -1 if v.dtype is np.int8 else np.nan, dtype=v.dtype)
             elif "month" in v.dims:  # float32, mapped in at once or in the background
                 if v.name == "budget_cost":
                     a = _memory.full(shape, np.nan, dtype=v.dtype)  # arms not simulated stay NaN
@@ -91,6 +95,10 @@ class ResultsWriter:
             if v.name in self.filled:
                 continue
             a = self.out[v.name]
+            if "tranche" in v.dims:
+                if flows.tranches:
+                    self._add_tranches(lo, hi, k, Tp, v, flows)
+                continue
             value = getattr(flows, v.name)
             if v.name == "budget_cost":
                 if value is not None:
@@ -105,6 +113,15 @@ class ResultsWriter:
                 a[lo:hi, k, :Tp] = value
             else:
                 a[lo:hi, k] = value
+
+    def _add_tranches(self, lo, hi, k, Tp, v, flows) -> None:
+        a = self.out[v.name]
+        slots = [self.tranches.index(n) for n in flows.tranches]
+        value = getattr(flows, v.name)
+        if "month" in v.dims:
+            a[lo:hi, k, :Tp][..., slots] = value.transpose(1, 2, 0)  # [tranche, draw, month] -> [draw, month, tranche]
+        else:
+            a[lo:hi, k][:, slots] = value
 
     def add_portfolio(self, lo: int, hi: int, deals: Sequence[Deal], flows: Sequence[DealFlows]) -> None:
         """The portfolio's IRR for rows ``lo:hi``: that of the investor cash flows summed over the deals."""
@@ -124,6 +141,7 @@ class ResultsWriter:
             "draw": np.asarray(draw_ids), "programme": [d.name for d in deals],
             **({"month": np.arange(self.T)} if monthly else {}),
             "holder": list(self.holders), "arm": list(ARM_NAMES), "outcome": self.outcomes,
+            **({"tranche": self.tranches} if self.tranches else {}),
         })
         ds = ds.assign_coords(payer=("programme", [d.payer for d in deals],
                                      {"description": "the budget holder that pays for the programme's outcomes "
@@ -156,12 +174,19 @@ class ResultsWriter:
             "portfolio": portfolio.name,
             "currency": currency,
             **({} if portfolio.investment_limit is None else {"investment_limit": portfolio.investment_limit}),
-            "guarantee_exposure_total": float(sum(0.0 if d.guarantee is None else d.guarantee.cap for d in deals)),
+            "guarantee_exposure_total": _guarantee_exposure_total(portfolio),
+            **({} if portfolio.guarantee_pool_cap is None else {"guarantee_pool_cap": portfolio.guarantee_pool_cap}),
             **dict(attrs),
             "sign_convention": "savings and receipts positive; investor cash flows negative when capital is drawn",
             "results_schema": SCHEMA_VERSION,
         })
         return ds
+
+
+def _guarantee_exposure_total(portfolio: Portfolio) -> float:
+    """The most the guarantees can pay in all: their caps summed, or the pool if that is less."""
+    total = float(sum(0.0 if d.guarantee is None else d.guarantee.cap for d in portfolio.deals))
+    return total if portfolio.guarantee_pool_cap is None else min(total, portfolio.guarantee_pool_cap)
 
 
 def settle_batches(portfolio: Portfolio, records: Sequence[DealRecords], writer: ResultsWriter, *,
@@ -183,7 +208,7 @@ def settle_rows(portfolio: Portfolio, records: Sequence[DealRecords], writer: Re
     """Settle one batch of rows (all deals) into ``writer`` rows ``lo:``."""
     start = time.perf_counter()
     hi = lo + records[0].n_draws
-    flows = [deal_flows(deal, r) for deal, r in zip(portfolio.deals, records)]
+    flows = portfolio_flows(portfolio, records)
     for k, (deal, f) in enumerate(zip(portfolio.deals, flows)):
         writer.add(lo, hi, k, deal, f)
     writer.add_portfolio(lo, hi, portfolio.deals, flows)

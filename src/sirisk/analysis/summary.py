@@ -303,6 +303,7 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
     for j, (name, variable, how) in enumerate(stats):
         if name != "p_investor_meets_hurdle":
             est[-1, j], se[-1, j], mass[-1, j] = estimate(total, variable, how)
+    names, est, se, mass = _with_tranches(results, programmes, names, est, se, mass)
     dims = ("programme", "statistic")
     return xr.Dataset(
         {"estimate": (dims, est), "mc_se": (dims, se),
@@ -313,6 +314,34 @@ def risk_summary(results: xr.Dataset, levels=(0.05,)) -> xr.Dataset:
                        "probabilities of the totals); investor loss = principal - receipts (negative: a gain); "
                        "saving_paid_share: expected outcome payments / expected municipal saving (present values)"},
     )
+
+
+def _with_tranches(results, programmes, names, est, se, mass):
+    """The table with each tranche's median IRR, mean MOIC and probability of loss (NaN where a programme has
+    no such tranche, and for the portfolio)."""
+    if "tranche" not in results.dims:
+        return names, est, se, mass
+    extra = []
+    for t in (str(t) for t in results.tranche.values):
+        extra += [(f"{t}_irr_median", t, "tranche_irr", "median"), (f"{t}_moic_mean", t, "tranche_moic", "mean"),
+                  (f"p_{t}_loss", t, "tranche_loss", "probability")]
+    more = np.full((est.shape[0], len(extra)), np.nan)
+    more_se, more_mass = more.copy(), more.copy()
+    for i, prog in enumerate(programmes):
+        for j, (_, tranche, variable, how) in enumerate(extra):
+            row = results.sel(programme=prog, tranche=tranche)
+            if np.isnan(row.tranche_principal.values).all():
+                continue  # the programme has no such tranche
+            x = row[variable].values
+            if how == "probability":
+                more[i, j], more_se[i, j] = probability(x)
+            elif how == "mean":
+                more[i, j], more_se[i, j] = mean(x)
+            else:
+                more[i, j], more_se[i, j] = quantile(x, 0.5)
+                more_mass[i, j] = point_mass(x, more[i, j])
+    return (names + [n for n, _, _, _ in extra], np.hstack([est, more]), np.hstack([se, more_se]),
+            np.hstack([mass, more_mass]))
 
 
 def budget_by_year(results: xr.Dataset) -> xr.Dataset:

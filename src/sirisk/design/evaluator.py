@@ -25,7 +25,7 @@ from ..analysis.settle import DEFAULT_BATCH
 from ..analysis.simulation import Simulation
 from ..errors import SpecError
 from ..money.deal import Portfolio
-from ..money.flows import deal_flows
+from ..money.flows import portfolio_flows
 from ..money.kernels import irr_all
 from .metrics import MetricPath
 
@@ -86,7 +86,8 @@ class DesignEvaluator:
         self.progress = progress
         self.calls = 0
         self._memo: dict = {}
-        self._settled: dict = {}  # programme -> (deal, {variable: values}, investor flows per batch or None)
+        self._settled: dict = {}  # programmes settled together -> ((deals, pool), {programme: (values, flows)})
+        self._checked: dict = {}  # programme -> the deal last checked against the simulation
 
     @property
     def n_draws(self) -> int:
@@ -99,34 +100,55 @@ class DesignEvaluator:
                             f"have the programmes {self.names}")
         return portfolio
 
-    def _settle_deal(self, deal):
-        """The variables of one deal for all draws (and its investor flows per batch, for the portfolio IRR)."""
-        name = deal.name
-        cached = self._settled.get(name)
-        if cached is not None and cached[0] == deal:
-            return cached[1], cached[2]
-        if cached is None or cached[0].programme != deal.programme or cached[0].budget != deal.budget:
-            self.simulation.records_for(as_portfolio(deal))  # the same check as settle: refused by name
-        records = self.records[name]
-        n = records.n_draws
-        out = {v: np.empty(n, dtype=VARIABLES[v].dtype) for v in self.variables[name]}
-        flows_kept = [] if self.portfolio_irr else None
+    def _units(self, portfolio: Portfolio) -> list[tuple]:
+        """The deals settled together: each needed deal alone, or the deals sharing a guarantee pool as one."""
+        needed = [d for d in portfolio.deals if d.name in self.needed]
+        if portfolio.guarantee_pool_cap is None:
+            return [(d,) for d in needed]
+        pooled = tuple(d for d in portfolio.deals if d.guarantee is not None and d.investor.floor_funded_by == "guarantor")
+        alone = [(d,) for d in needed if d not in pooled]
+        return alone + ([pooled] if any(d.name in self.needed for d in pooled) else [])
+
+    def _settle_unit(self, deals: tuple, pool_cap: float | None) -> dict:
+        """The variables of deals settled together for all draws (and their investor flows per batch, for the
+        portfolio IRR): {programme: (values by variable, flows per batch or None)}."""
+        names = tuple(d.name for d in deals)
+        if not any(d.guarantee is not None and d.investor.floor_funded_by == "guarantor" for d in deals):
+            pool_cap = None  # a deal outside the pool
+        cached = self._settled.get(names)
+        if cached is not None and cached[0] == (deals, pool_cap):
+            return cached[1]
+        for d in deals:
+            before = self._checked.get(d.name)
+            if before is None or before.programme != d.programme or before.budget != d.budget:
+                self.simulation.records_for(as_portfolio(d))  # the same check as settle: refused by name
+                self._checked[d.name] = d
+        unit = Portfolio(name="unit", deals=deals, guarantee_pool_cap=pool_cap)
+        n = self.n_draws
+        result = {}
+        for d in deals:
+            out = {v: np.empty(n, dtype=VARIABLES[v].dtype) for v in self.variables.get(d.name, ())}
+            result[d.name] = (out, [] if self.portfolio_irr else None)
         with _memory.keep_freed_memory():
             for lo in range(0, n, self.batch_size):
                 hi = min(n, lo + self.batch_size)
-                flows = deal_flows(deal, records.rows(lo, hi), self._memo.setdefault((name, lo), {}))
-                for v, a in out.items():
-                    a[lo:hi] = getattr(flows, v)
-                if flows_kept is not None:
-                    flows_kept.append(flows.investor_cash_flow)
-        self._settled[name] = (deal, out, flows_kept)
-        return out, flows_kept
+                flows = portfolio_flows(unit, [self.records[m].rows(lo, hi) for m in names],
+                                        [self._memo.setdefault((m, lo), {}) for m in names])
+                for d, f in zip(deals, flows):
+                    out, kept = result[d.name]
+                    for v, a in out.items():
+                        a[lo:hi] = getattr(f, v)
+                    if kept is not None:
+                        kept.append(f.investor_cash_flow)
+        self._settled[names] = ((deals, pool_cap), result)
+        return result
 
     def values(self, portfolio: Portfolio) -> dict[MetricPath, np.ndarray]:
         """Per-draw values of every metric under ``portfolio`` (one settle call)."""
         portfolio = self._check(portfolio)
-        deals = {d.name: d for d in portfolio.deals}
-        per_deal = {n: self._settle_deal(deals[n]) for n in self.needed}
+        per_deal = {}
+        for unit in self._units(portfolio):
+            per_deal.update(self._settle_unit(unit, portfolio.guarantee_pool_cap))
         result = {}
         for m in self.metrics:
             if m.programme is not None:

@@ -64,7 +64,7 @@ _NESTED = {
     (mo.Budget, "flows"): mo.StateFlow, (mo.Budget, "refund"): mo.RefundStaircase,
     (mo.Contract, "outcomes"): mo.Outcome, (mo.Contract, "mechanisms"): _ANY,
     (mo.Threshold, "baseline"): mo.Baseline, (mo.GainShare, "baseline"): mo.Baseline,
-    (mo.InvestorTerms, "principal_floor_steps"): mo.FloorSteps,
+    (mo.InvestorTerms, "principal_floor_steps"): mo.FloorSteps, (mo.InvestorTerms, "tranches"): mo.Tranche,
     (un.Uncertainty, "copula"): un.GaussianCopula, (un.Uncertainty, "shocks"): un.SharedShock,
     (un.SharedShock, "distribution"): _ANY, (un.Truncated, "distribution"): _ANY,
 }

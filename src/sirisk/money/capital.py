@@ -8,7 +8,7 @@ import numpy as np
 
 from ..model import _checks
 
-__all__ = ["InvestorTerms", "Guarantee", "FloorSteps", "FLOOR_FUNDERS", "INTEREST_FLOOR_PAYMENTS"]
+__all__ = ["InvestorTerms", "Guarantee", "FloorSteps", "Tranche", "FLOOR_FUNDERS", "INTEREST_FLOOR_PAYMENTS"]
 
 FLOOR_FUNDERS = ("guarantor", "payer")
 INTEREST_FLOOR_PAYMENTS = ("at_maturity", "yearly")
@@ -63,6 +63,98 @@ class FloorSteps:
         if not steps:
             raise _checks.fail(where, "steps", (), "give at least one (rate, share) step")
         object.__setattr__(self, "steps", tuple(steps))
+
+
+@dataclass(frozen=True)
+class Tranche:
+    """One layer of the investor's capital: its share of every capital call and its own return.
+
+    An investment in tranches is repaid in order of seniority (the
+    :class:`InvestorTerms` list them senior first). Every receipt of the
+    investor (outcome payments, guarantee draws, less the guarantor's
+    surplus share) goes first to the most senior tranche's claim: its
+    capital drawn so far, growing at its ``return_cap_per_year`` (compounded
+    monthly on what is outstanding), less what it has received. What that
+    claim does not take goes to the next tranche, and the last, most junior
+    tranche takes what is left, without a cap of its own (the deal's
+    ``return_cap_per_year`` caps the whole). So losses fall on the junior
+    tranche first: a senior tranche loses only once the junior has lost
+    everything it could.
+
+    Parameters
+    ----------
+    name : str
+    share : float
+        Share of every capital call this tranche funds, in (0, 1]; the
+        tranches' shares sum to 1.
+    return_cap_per_year : float or None
+        The growth of this tranche's claim: required for every tranche but
+        the last, which must leave it unset (it takes the residual).
+    hurdle_rate_per_year : float or None
+        Rate for this tranche's NPV (None: the investor terms' hurdle).
+    public_share : float
+        Share of this tranche held by a public body (a state fund taking
+        the first loss, say): of its flows in ``public_net_pv``, of its
+        losses in ``public_funder_cost_pv``.
+
+    Examples
+    --------
+    A foundation's first-loss tranche of 20 % under a senior 80 % earning at most 4 % a year:
+
+    >>> senior = Tranche("senior", share=0.8, return_cap_per_year=0.04)
+    >>> junior = Tranche("foundation", share=0.2)
+    >>> InvestorTerms(commitment=10e6, return_cap_per_year=0.10, tranches=[senior, junior]).tranche_names
+    ('senior', 'foundation')
+    """
+
+    name: str
+    share: float
+    return_cap_per_year: float | None = None
+    hurdle_rate_per_year: float | None = None
+    public_share: float = 0.0
+
+    def __post_init__(self):
+        _checks.name("tranche", "name", self.name)
+        where = f"tranche {self.name!r}"
+        object.__setattr__(self, "share", _checks.real(where, "share", self.share, low=0.0, high=1.0, low_open=True))
+        if self.return_cap_per_year is not None:
+            object.__setattr__(self, "return_cap_per_year",
+                               _checks.real(where, "return_cap_per_year", self.return_cap_per_year, low=0.0, high=10.0))
+        if self.hurdle_rate_per_year is not None:
+            object.__setattr__(self, "hurdle_rate_per_year",
+                               _checks.real(where, "hurdle_rate_per_year", self.hurdle_rate_per_year,
+                                            low=-0.5, high=10.0))
+        object.__setattr__(self, "public_share",
+                           _checks.real(where, "public_share", self.public_share, low=0.0, high=1.0))
+
+    @property
+    def cap_rate_month(self) -> float:
+        """Monthly growth of the claim (-1: none, the residual tranche)."""
+        return -1.0 if self.return_cap_per_year is None else (1 + self.return_cap_per_year) ** (1 / 12) - 1
+
+
+def _tranches(where, tranches, public_share) -> tuple[Tranche, ...]:
+    """Tranches senior first: at least two, shares summing to 1, every claim but the last capped."""
+    layers = _checks.items(where, "tranches", tranches, Tranche)
+    if len(layers) < 2:
+        raise _checks.fail(where, "tranches", tuple(t.name for t in layers),
+                           "give at least two tranches (senior first), or none")
+    _checks.unique_names(where, "tranche name", (t.name for t in layers))
+    total = sum(t.share for t in layers)
+    if abs(total - 1.0) > 1e-9:
+        raise _checks.fail(where, "tranches shares", round(total, 12), "must sum to 1 (every capital call)")
+    for t in layers[:-1]:
+        if t.return_cap_per_year is None:
+            raise _checks.fail(where, f"tranche {t.name!r} return_cap_per_year", None,
+                               "a tranche senior to another needs a capped claim (what it takes before the next)")
+    if layers[-1].return_cap_per_year is not None:
+        raise _checks.fail(where, f"tranche {layers[-1].name!r} return_cap_per_year", layers[-1].return_cap_per_year,
+                           "the most junior tranche takes what is left; cap the whole with the investor's "
+                           "return_cap_per_year")
+    if public_share > 0:
+        raise _checks.fail(where, "public_share", public_share,
+                           "with tranches, give each tranche's public_share instead")
+    return layers
 
 
 def _schedule(where, schedule) -> tuple[tuple[int, float], ...]:
@@ -129,6 +221,10 @@ class InvestorTerms:
         what has been called are drawn as they fall due; capital called and
         not spent by maturity is returned to the investor then. Without a
         schedule, the investor draws the costs as they fall due.
+    tranches : sequence of Tranche, optional
+        The capital in layers, senior first: each funds its share of every
+        call and is repaid before the next (see :class:`Tranche`). Without
+        tranches, one investor holds all of it.
     maturity_month : int or None
         Month of final settlement (default: the horizon's last month).
     hurdle_rate_per_year : float
@@ -157,6 +253,7 @@ class InvestorTerms:
     floor_funded_by: str = "guarantor"
     interest_floor_paid: str = "at_maturity"
     drawdown_schedule: tuple[tuple[int, float], ...] | None = None
+    tranches: tuple[Tranche, ...] | None = None
 
     def __post_init__(self):
         where = "investor"
@@ -191,6 +288,13 @@ class InvestorTerms:
             _checks.integer(where, "maturity_month", self.maturity_month, minimum=1)
         object.__setattr__(self, "hurdle_rate_per_year",
                            _checks.real(where, "hurdle_rate_per_year", self.hurdle_rate_per_year, low=-0.5, high=10.0))
+        if self.tranches is not None:
+            object.__setattr__(self, "tranches", _tranches(where, self.tranches, self.public_share))
+
+    @property
+    def tranche_names(self) -> tuple[str, ...]:
+        """The tranches' names, senior first (none without tranches)."""
+        return () if self.tranches is None else tuple(t.name for t in self.tranches)
 
     @property
     def interest_floor_share(self) -> float:

@@ -294,6 +294,11 @@ class Portfolio:
     investment_limit : float or None
         The most that may be committed over all deals (a fund's reservation,
         such as DSI's 15 mio. kr. in 2021); None: no limit.
+    guarantee_pool_cap : float or None
+        The most the deals' guarantees pay in all, on top of each
+        guarantee's own cap: one pool shared across the portfolio. Deals
+        draw on it as their floors fall due; a month's requests beyond what
+        is left are cut in proportion. None: no pool (each deal's cap only).
 
     Examples
     --------
@@ -309,6 +314,7 @@ class Portfolio:
     name: str
     deals: tuple[Deal, ...]
     investment_limit: float | None = None
+    guarantee_pool_cap: float | None = None
 
     def __post_init__(self):
         _checks.name("portfolio", "name", self.name)
@@ -325,6 +331,12 @@ class Portfolio:
                 raise _checks.fail(f"{where}: deal {d.name!r}", "budget.holders", tuple(d.budget.holders),
                                    f"all deals of a portfolio share the budget holders of {first.name!r}, "
                                    f"{tuple(first.budget.holders)} (in that order)")
+        if self.guarantee_pool_cap is not None:
+            object.__setattr__(self, "guarantee_pool_cap",
+                               _checks.real(where, "guarantee_pool_cap", self.guarantee_pool_cap, low=0.0))
+            if not any(d.guarantee is not None and d.investor.floor_funded_by == "guarantor" for d in deals):
+                raise _checks.fail(where, "guarantee_pool_cap", self.guarantee_pool_cap,
+                                   "a pool needs at least one deal whose floors a guarantee covers")
         if self.investment_limit is None:
             return
         limit = _checks.real(where, "investment_limit", self.investment_limit, low=0.0)

@@ -13,6 +13,7 @@ on one simulation recomputes only what the changed terms touch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -20,12 +21,12 @@ import numpy as np
 import xarray as xr
 
 from ..errors import SpecError
-from .deal import Deal
-from .kernels import budget_costs, irr_all, programme_costs, waterfall
+from .deal import Deal, Portfolio
+from .kernels import budget_costs, irr_all, programme_costs, tranche_split, waterfall
 from .payments import achieved_rates, achievement_months, contract_payments
 from .records import ArmRecords, DealRecords
 
-__all__ = ["budget_weights", "deal_records", "deal_records_from_dataset", "deal_flows", "DealFlows"]
+__all__ = ["budget_weights", "deal_records", "deal_records_from_dataset", "deal_flows", "portfolio_flows", "DealFlows"]
 
 
 def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
@@ -157,6 +158,11 @@ class DealFlows:
     maturity_month: int
     discount: np.ndarray            # [month] the budget's discount factors
     public_investor_share: float
+    tranches: tuple[str, ...] = ()  # the investor's tranches, senior first (none: one investor)
+    tranche_cash_flow: np.ndarray | None = None  # [tranche, draw, month] each tranche's net cash flow
+    tranche_share: np.ndarray | None = None        # [tranche] share of every capital call
+    tranche_hurdle: np.ndarray | None = None       # [tranche] hurdle rate for its NPV
+    tranche_public_share: np.ndarray | None = None  # [tranche] share held by a public body
 
     @cached_property
     def municipal_net_pv(self) -> np.ndarray:
@@ -252,8 +258,58 @@ class DealFlows:
         return np.isfinite(irr) & (np.nan_to_num(irr, nan=-np.inf) >= self.hurdle_rate_per_year)
 
     @cached_property
+    def tranche_principal(self) -> np.ndarray:
+        """[draw, tranche] capital each tranche drew (its share of every call)."""
+        return self.investor_principal[:, None] * self.tranche_share[None, :]
+
+    @cached_property
+    def tranche_receipts(self) -> np.ndarray:
+        """[draw, tranche] what each tranche received, nominal."""
+        return self.tranche_cash_flow.sum(axis=2).T + self.tranche_principal
+
+    @cached_property
+    def _tranche_irr(self) -> tuple[np.ndarray, np.ndarray]:
+        J, D, _ = self.tranche_cash_flow.shape
+        irr, reason = np.empty((D, J)), np.empty((D, J), dtype=np.int8)
+        for j in range(J):
+            irr_m, why = np.empty(D), np.empty(D, dtype=np.int64)
+            irr_all(self.tranche_cash_flow[j], irr_m, why)
+            irr[:, j] = np.where(why == 1, -1.0, (1 + irr_m) ** 12 - 1)
+            reason[:, j] = why
+        return irr, reason
+
+    @property
+    def tranche_irr(self) -> np.ndarray:
+        return self._tranche_irr[0]
+
+    @property
+    def tranche_irr_reason(self) -> np.ndarray:
+        return self._tranche_irr[1]
+
+    @cached_property
+    def tranche_moic(self) -> np.ndarray:
+        p = self.tranche_principal
+        return np.divide(self.tranche_receipts, p, out=np.full(p.shape, np.nan), where=p > 0)
+
+    @cached_property
+    def tranche_npv(self) -> np.ndarray:
+        """[draw, tranche] each tranche's NPV at its hurdle rate."""
+        T = self.tranche_cash_flow.shape[2]
+        hurdle = (1 + self.tranche_hurdle[:, None]) ** (-np.arange(T)[None, :] / 12.0)
+        return np.einsum("jdt,jt->dj", self.tranche_cash_flow, hurdle)
+
+    @cached_property
+    def tranche_loss(self) -> np.ndarray:
+        """[draw, tranche] the tranche got back less than it drew."""
+        return self.tranche_receipts < self.tranche_principal
+
+    @cached_property
     def _public_investment_pv(self) -> np.ndarray:
         """The public share of the investor's flows, present value at the budget's rate."""
+        if self.tranche_cash_flow is not None:
+            if not self.tranche_public_share.any():
+                return np.zeros(self.investor_cash_flow.shape[0])
+            return np.einsum("jdt,t,j->d", self.tranche_cash_flow, self.discount, self.tranche_public_share)
         if self.public_investor_share == 0:
             return np.zeros(self.investor_cash_flow.shape[0])
         return self.public_investor_share * np.einsum("dt,t->d", self.investor_cash_flow, self.discount)
@@ -267,6 +323,8 @@ class DealFlows:
     @cached_property
     def public_funder_exposure(self) -> np.ndarray:
         """The most the public funder can lose: the guarantee's exposure and the public share of the principal."""
+        if self.tranche_cash_flow is not None:
+            return self.guarantee_exposure + self.tranche_principal @ self.tranche_public_share
         return self.guarantee_exposure + self.public_investor_share * self.investor_principal
 
     @cached_property
@@ -332,30 +390,39 @@ def _floor_per_principal(terms, records: DealRecords, achieved_months, T: int) -
     return terms.floor_share(share) + terms.interest_floor_share
 
 
-def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> DealFlows:
-    """Money of ``deal`` for the draws of ``records``.
+@dataclass(frozen=True, eq=False)
+class _Terms:
+    """One deal's inputs to the waterfall for a range of draws, and what the flows are assembled from."""
 
-    Parameters
-    ----------
-    deal : Deal
-        Its programme's horizon, measures and holders must be the ones the
-        records were made with (:func:`sirisk.settle` checks that).
-    records : DealRecords
-    memo : dict, optional
-        Kept between calls on the same records: what depends on the records
-        alone (achievement months per outcome definition, cohort rates,
-        measured savings, programme costs) is computed once.
+    deal: Deal
+    records: DealRecords
+    memo: dict
+    costs: np.ndarray          # [D, T] programme costs
+    capital: np.ndarray        # [D, T] capital drawn
+    due: np.ndarray            # [D, T] outcome payments due
+    floor: np.ndarray          # [D] floor at maturity per unit of principal
+    achieved_months: dict
 
-    Returns
-    -------
-    DealFlows
-    """
+    @property
+    def guaranteed(self) -> bool:
+        """Its floors draw on a guarantee (and so on a portfolio's pool)."""
+        return self.deal.guarantee is not None and self.deal.investor.floor_funded_by == "guarantor"
+
+    @property
+    def funder_cap(self) -> float:
+        """The most the floors' funder pays: the guarantee's cap, the payer without a cap, or nothing."""
+        if self.deal.investor.floor_funded_by == "payer":
+            return np.inf
+        return 0.0 if self.deal.guarantee is None else self.deal.guarantee.cap
+
+
+def _deal_terms(deal: Deal, records: DealRecords, memo: dict | None) -> _Terms:
+    """Everything before the waterfall: achievement, payments due, costs and capital, the floor per draw."""
     memo = {} if memo is None else memo
     p = deal.programme
     T = p.horizon_months
     D = records.n_draws
     arms = records.arm_names
-    _, discount = deal.budget.month_factors(T)
     measure_index = {m.name: q for q, m in enumerate(p.measures)}
 
     def achieved(arm, outcome):
@@ -365,8 +432,7 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         return _memo(memo, ("achieved", arm, outcome), lambda: achievement_months(
             p, outcome, people.measures[..., measure_index[outcome.measure]], people.entry_month))
 
-    outcomes = deal.contract.outcomes
-    achieved_months = {(a, o.name): achieved(a, o) for a in arms for o in outcomes}
+    achieved_months = {(a, o.name): achieved(a, o) for a in arms for o in deal.contract.outcomes}
 
     costs_spec = deal.costs
     scale = records.scales.get("costs.scale")
@@ -390,24 +456,124 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
     observed_counts = {(a, o): v for a in arms for o, v in (records.arms[a].events or {}).items()}
     due = contract_payments(deal.contract, p, people, _SavingsView(records, T, memo), achieved=achieved_months,
                             scales=mechanism_scales, memo=memo, counts=observed_counts)
+    return _Terms(deal, records, memo, costs, deal.investor.capital_drawn(costs, deal.maturity_month), due,
+                  _floor_per_principal(deal.investor, records, achieved_months, T), achieved_months)
 
-    terms = deal.investor
-    cap_month = -1.0 if terms.return_cap_per_year is None else (1 + terms.return_cap_per_year) ** (1 / 12) - 1
-    guarantee_cap = 0.0 if deal.guarantee is None else deal.guarantee.cap
-    surplus_share = 0.0 if deal.guarantee is None else deal.guarantee.surplus_share
-    floor = _floor_per_principal(terms, records, achieved_months, T)
-    by_payer = terms.floor_funded_by == "payer"
-    capital = terms.capital_drawn(costs, deal.maturity_month)
-    paid, investor, support = np.empty((D, T)), np.empty((D, T)), np.empty((D, T))
-    surplus, principal = np.empty(D), np.empty(D)
-    waterfall(capital, due, cap_month, deal.maturity_month, floor, terms.coupon_rates(T),
-              np.inf if by_payer else guarantee_cap, surplus_share, paid, investor, support, surplus, principal)
+
+def _waterfalls(terms: list[_Terms], pool_cap: float = np.inf) -> list[tuple]:
+    """The waterfall of deals settled together: (paid, investor, support, surplus, principal) per deal.
+
+    One deal's arrays go in as they are; several (a guarantee pool) are
+    stacked on a common horizon, the months past a deal's own horizon empty.
+    """
+    K, D = len(terms), terms[0].records.n_draws
+    T = max(t.capital.shape[1] for t in terms)
+
+    def stacked(get):
+        if K == 1:
+            return get(terms[0])[None]
+        out = np.zeros((K, D, T))
+        for k, t in enumerate(terms):
+            a = get(t)
+            out[k, :, :a.shape[1]] = a
+        return out
+
+    def rate(investor):
+        return -1.0 if investor.return_cap_per_year is None else (1 + investor.return_cap_per_year) ** (1 / 12) - 1
+
+    paid, investor, support = np.empty((K, D, T)), np.empty((K, D, T)), np.empty((K, D, T))
+    surplus, principal = np.empty((K, D)), np.empty((K, D))
+    waterfall(stacked(lambda t: t.capital), stacked(lambda t: t.due),
+              np.array([rate(t.deal.investor) for t in terms]),
+              np.array([t.deal.maturity_month for t in terms], dtype=np.int64),
+              np.stack([t.floor for t in terms]),
+              np.stack([np.pad(t.deal.investor.coupon_rates(t.capital.shape[1]), (0, T - t.capital.shape[1]))
+                        for t in terms]),
+              np.array([t.funder_cap for t in terms]),
+              np.array([0.0 if t.deal.guarantee is None else t.deal.guarantee.surplus_share for t in terms]),
+              float(pool_cap), paid, investor, support, surplus, principal)
+    out = []
+    for k, t in enumerate(terms):
+        Tk = t.capital.shape[1]
+        out.append((paid[k, :, :Tk], investor[k, :, :Tk], support[k, :, :Tk], surplus[k], principal[k]))
+    return out
+
+
+def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> DealFlows:
+    """Money of ``deal`` for the draws of ``records``.
+
+    Parameters
+    ----------
+    deal : Deal
+        Its programme's horizon, measures and holders must be the ones the
+        records were made with (:func:`sirisk.settle` checks that).
+    records : DealRecords
+    memo : dict, optional
+        Kept between calls on the same records: what depends on the records
+        alone (achievement months per outcome definition, cohort rates,
+        measured savings, programme costs) is computed once.
+
+    Returns
+    -------
+    DealFlows
+    """
+    terms = _deal_terms(deal, records, memo)
+    return _assemble(terms, *_waterfalls([terms])[0])
+
+
+def portfolio_flows(portfolio: Portfolio, records: Sequence[DealRecords],
+                    memos: Sequence[dict] | None = None) -> list[DealFlows]:
+    """Money of every deal of ``portfolio`` for the same draws: :func:`deal_flows`, with a guarantee pool.
+
+    Without ``portfolio.guarantee_pool_cap`` the deals settle one by one.
+    With it, the deals whose floors draw on a guarantee settle together, so
+    that their draws in all stay within the pool (each within its own cap
+    too); the other deals settle one by one.
+
+    Parameters
+    ----------
+    portfolio : Portfolio
+    records : sequence of DealRecords
+        One per deal, in order, for the same draws.
+    memos : sequence of dict, optional
+        One per deal (see :func:`deal_flows`).
+    """
+    deals = portfolio.deals
+    memos = [None] * len(deals) if memos is None else memos
+    terms = [_deal_terms(d, r, m) for d, r, m in zip(deals, records, memos)]
+    pooled = [k for k, t in enumerate(terms) if t.guaranteed] if portfolio.guarantee_pool_cap is not None else []
+    outputs = dict(zip(pooled, _waterfalls([terms[k] for k in pooled], portfolio.guarantee_pool_cap))) if pooled else {}
+    return [_assemble(t, *(outputs[k] if k in outputs else _waterfalls([t])[0])) for k, t in enumerate(terms)]
+
+
+def _tranche_flows(terms, capital, investor):
+    """Each tranche's net cash flow [J, D, T], or None without tranches."""
+    if terms.tranches is None:
+        return None
+    layers = terms.tranches
+    flows = np.empty((len(layers),) + investor.shape)
+    tranche_split(capital, np.ascontiguousarray(investor), np.array([t.share for t in layers]),
+                  np.array([t.cap_rate_month for t in layers]), flows)
+    return flows
+
+
+def _assemble(terms: _Terms, paid, investor, support, surplus, principal) -> DealFlows:
+    """The flows of one deal from its waterfall."""
+    deal, records, memo = terms.deal, terms.records, terms.memo
+    p = deal.programme
+    T, D = p.horizon_months, records.n_draws
+    arms = records.arm_names
+    outcomes = deal.contract.outcomes
+    investor_terms = deal.investor
+    _, discount = deal.budget.month_factors(T)
+    by_payer = investor_terms.floor_funded_by == "payer"
     if by_payer:  # the payer's top-ups are payments to the investor, not guarantee draws
-        paid += support
+        paid = paid + support
         floor_payment, g, drawn_by_month = support.sum(axis=1), np.zeros(D), None
     else:
         floor_payment, g, drawn_by_month = np.zeros(D), support.sum(axis=1), support
-    exposure = floor + terms.interest_floor_per_year * len(terms.coupon_months)  # coupons on at most the principal
+    # coupons on at most the principal
+    exposure = terms.floor + investor_terms.interest_floor_per_year * len(investor_terms.coupon_months)
 
     holders = list(records.holders)
     payer = holders.index(deal.payer)
@@ -417,10 +583,12 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         out = np.empty((D, len(arms), len(outcomes)))
         for k, a in enumerate(arms):
             for q, o in enumerate(outcomes):
-                share, members = achieved_rates(achieved_months[(a, o.name)], records.arms[a].entry_month, 0, T, T)
+                share, members = achieved_rates(terms.achieved_months[(a, o.name)], records.arms[a].entry_month,
+                                                0, T, T)
                 out[:, k, q] = np.where(members > 0, share, 0.0)  # 0 where nobody enrolled
         return out
 
+    layers = investor_terms.tranches or ()
     H = len(holders)
     return DealFlows(
         holders=tuple(holders), arms=arms, outcomes=tuple(o.name for o in outcomes),
@@ -428,14 +596,21 @@ def deal_flows(deal: Deal, records: DealRecords, memo: dict | None = None) -> De
         budget_effect_pv=records.saving_pv if records.saving_pv is not None else np.full((D, H), np.nan),
         budget_cost_pv=records.cost_pv if records.cost_pv is not None else np.full((D, H, len(arms)), np.nan),
         budget_cost=records.arm_cost,
-        programme_cost=costs, capital_flow=capital, outcome_payment_due=due, outcome_payment=paid, investor_cash_flow=investor,
+        programme_cost=terms.costs, capital_flow=terms.capital, outcome_payment_due=terms.due, outcome_payment=paid,
+        investor_cash_flow=investor,
         municipal_saving_pv=saving_pv,
         outcome_payments_pv=np.einsum("dt,t->d", paid, discount),  # no [D, T] temporary
         investor_principal=principal, guarantee_draw=g, guarantor_surplus=surplus, floor_payment=floor_payment,
         guarantee_by_month=drawn_by_month,
         outcome_rate=_memo(memo, ("outcome_rate", outcomes), rates),
-        guarantee_cap=guarantee_cap, hurdle_rate_per_year=terms.hurdle_rate_per_year,
+        guarantee_cap=0.0 if deal.guarantee is None else deal.guarantee.cap,
+        hurdle_rate_per_year=investor_terms.hurdle_rate_per_year,
         floor_per_principal=exposure if deal.guarantee is not None and not by_payer else np.zeros(D),
-        maturity_month=deal.maturity_month, discount=discount, public_investor_share=terms.public_share,
+        maturity_month=deal.maturity_month, discount=discount, public_investor_share=investor_terms.public_share,
+        tranches=tuple(t.name for t in layers),
+        tranche_cash_flow=_tranche_flows(investor_terms, terms.capital, investor),
+        tranche_share=np.array([t.share for t in layers]),
+        tranche_hurdle=np.array([investor_terms.hurdle_rate_per_year if t.hurdle_rate_per_year is None
+                                 else t.hurdle_rate_per_year for t in layers]),
+        tranche_public_share=np.array([t.public_share for t in layers]),
     )
-

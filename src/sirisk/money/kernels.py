@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["achievement", "achieved_share", "budget_costs", "programme_costs", "rate_card", "payment_stream", "waterfall",
+__all__ = ["achievement", "achieved_share", "budget_costs", "programme_costs", "rate_card", "payment_stream", "waterfall", "tranche_split",
            "irr_monthly", "irr_all", "IRR_REASONS"]
 
 # Why an IRR is what it is. 0: a root was found; 1: total loss (-100 %); 2: no sign change in the
@@ -215,65 +215,119 @@ def payment_stream(pay_at, amounts, scale, cap, out):
 
 @njit(cache=True, parallel=True)
 def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_rate, guarantee_cap, surplus_share,
-              paid, investor, support, surplus, principal):
-    """Investor capital, capped repayment, surplus share, floors covered by their funder.
+              pool_cap, paid, investor, support, surplus, principal):
+    """Investor capital, capped repayment, surplus share, floors covered by their funder: deals settled together.
+
+    Each deal ``k`` runs its own waterfall; they meet only in a guarantee
+    pool: its draws, summed over the deals, never exceed ``pool_cap``. In a
+    month whose requests exceed what is left of the pool, each is cut in
+    proportion (what a deal did not get, it asks for again on a later
+    coupon date or at maturity, like any shortfall).
 
     Parameters
     ----------
-    cost, due : [D, T]
-        Programme costs (capital drawn) and outcome payments due.
-    cap_rate_month : float
+    cost, due : [K, D, T]
+        Programme costs (capital drawn) and outcome payments due, per deal.
+    cap_rate_month : [K]
         Monthly growth of the investor's claim (< 0: no return cap).
-    maturity : int
+    maturity : [K] int
         Settlement month; payments due after it are not made.
-    floor_per_principal : [D]
+    floor_per_principal : [K, D]
         Amount the investor is entitled to at maturity per unit of principal,
         coupons aside (per draw: a floor can step with an outcome).
-    coupon_rate : [T]
+    coupon_rate : [K, T]
         Interest floor due in each month per unit of capital drawn by then (0
         but on coupon dates). By each coupon date the investor is entitled to
         the coupons due so far, and at maturity to them and its floor.
-    guarantee_cap : float
-        The most the funder pays in all (inf: a payer that tops up in full).
-    surplus_share : float
+    guarantee_cap : [K]
+        The most the funder pays a deal in all (inf: a payer that tops up in full).
+    surplus_share : [K]
         Share of every receipt that lifts the investor's cumulative receipts
         above the capital drawn so far, paid to the guarantor as received.
+    pool_cap : float
+        The most all the deals' funders pay in all (inf: no pool).
 
-    Outputs: ``paid`` [D, T] (payer -> investor), ``investor`` [D, T]
-    (investor's net cash flow), ``support`` [D, T] (the funder's top-ups
-    to the floor, by month), ``surplus``, ``principal`` [D].
+    Outputs: ``paid`` [K, D, T] (payer -> investor), ``investor`` [K, D, T]
+    (investor's net cash flow), ``support`` [K, D, T] (the funder's top-ups
+    to the floor, by month), ``surplus``, ``principal`` [K, D].
     """
-    D, T = cost.shape
+    K, D, T = cost.shape
     for d in prange(D):
-        claim = 0.0
-        drawn = 0.0
-        received = 0.0  # outcome payments received
-        shared = 0.0    # surplus passed to the guarantor
-        coupons = 0.0   # interest floor due so far
-        topped = 0.0    # top-ups paid so far
+        claim = np.zeros(K)
+        drawn = np.zeros(K)
+        received = np.zeros(K)  # outcome payments received
+        shared = np.zeros(K)    # surplus passed to the guarantor
+        coupons = np.zeros(K)   # interest floor due so far
+        topped = np.zeros(K)    # top-ups paid so far
+        asked = np.zeros(K)     # this month's top-ups before the pool
+        pooled = 0.0            # drawn on the pool so far
         for t in range(T):
-            drawn += cost[d, t]
-            if cap_rate_month >= 0.0:
-                claim = claim * (1.0 + cap_rate_month) + cost[d, t]
-            pay = due[d, t] if t <= maturity else 0.0
-            if cap_rate_month >= 0.0:
-                pay = min(pay, max(claim, 0.0))
-                claim -= pay
-            received += pay
-            share = max(surplus_share * max(received - drawn, 0.0) - shared, 0.0)
-            shared += share
-            paid[d, t] = pay
-            investor[d, t] = pay - share - cost[d, t]
-            coupons += coupon_rate[t] * drawn
-            entitled = coupons + (floor_per_principal[d] * drawn if t == maturity else 0.0)
-            g = 0.0
-            if t <= maturity and (coupon_rate[t] > 0.0 or t == maturity):
-                g = min(max(entitled - (received - shared + topped), 0.0), guarantee_cap - topped)
-                topped += g
-                investor[d, t] += g
-            support[d, t] = g
-        surplus[d] = shared
-        principal[d] = drawn
+            requested = 0.0
+            for k in range(K):
+                drawn[k] += cost[k, d, t]
+                if cap_rate_month[k] >= 0.0:
+                    claim[k] = claim[k] * (1.0 + cap_rate_month[k]) + cost[k, d, t]
+                pay = due[k, d, t] if t <= maturity[k] else 0.0
+                if cap_rate_month[k] >= 0.0:
+                    pay = min(pay, max(claim[k], 0.0))
+                    claim[k] -= pay
+                received[k] += pay
+                share = max(surplus_share[k] * max(received[k] - drawn[k], 0.0) - shared[k], 0.0)
+                shared[k] += share
+                paid[k, d, t] = pay
+                investor[k, d, t] = pay - share - cost[k, d, t]
+                coupons[k] += coupon_rate[k, t] * drawn[k]
+                entitled = coupons[k] + (floor_per_principal[k, d] * drawn[k] if t == maturity[k] else 0.0)
+                g = 0.0
+                if t <= maturity[k] and (coupon_rate[k, t] > 0.0 or t == maturity[k]):
+                    g = min(max(entitled - (received[k] - shared[k] + topped[k]), 0.0), guarantee_cap[k] - topped[k])
+                asked[k] = g
+                requested += g
+            room = max(pool_cap - pooled, 0.0)
+            cut = requested > room  # the pool cannot pay all that is asked this month
+            scale = room / requested if cut else 1.0
+            for k in range(K):
+                g = asked[k] * scale if cut else asked[k]
+                topped[k] += g
+                pooled += g
+                investor[k, d, t] += g
+                support[k, d, t] = g
+        for k in range(K):
+            surplus[k, d] = shared[k]
+            principal[k, d] = drawn[k]
+
+
+@njit(cache=True, parallel=True)
+def tranche_split(capital, investor, share, cap_rate_month, flows):
+    """The investor's cash flow split into tranches repaid in order of seniority.
+
+    Parameters
+    ----------
+    capital, investor : [D, T]
+        Capital drawn (negative: unspent capital returned) and the investor's
+        net cash flow; their sum is what the investor received each month.
+    share : [J]
+        Each tranche's share of every capital call, senior first.
+    cap_rate_month : [J]
+        Monthly growth of each tranche's claim; the last tranche's is not
+        read (it takes what the others' claims leave).
+
+    Output: ``flows`` [J, D, T], each tranche's net cash flow (summing to ``investor``).
+    """
+    J = share.shape[0]
+    D, T = capital.shape
+    for d in prange(D):
+        claim = np.zeros(J)
+        for t in range(T):
+            left = investor[d, t] + capital[d, t]  # received this month
+            for j in range(J - 1):
+                call = share[j] * capital[d, t]
+                claim[j] = claim[j] * (1.0 + cap_rate_month[j]) + call
+                pay = min(left, max(claim[j], 0.0))
+                claim[j] -= pay
+                left -= pay
+                flows[j, d, t] = pay - call
+            flows[J - 1, d, t] = left - share[J - 1] * capital[d, t]
 
 
 @njit(cache=True, inline="always")
