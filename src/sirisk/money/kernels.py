@@ -213,6 +213,34 @@ def payment_stream(pay_at, amounts, scale, cap, out):
             out[d, t] = pay
 
 
+@njit(cache=True)
+def _waterfall_month(state, cost, due, cap_rate_month, t, maturity, floor_per_principal, coupon_rate,
+                     guarantee_cap, surplus_share):
+    """One deal's month before its funder pays: (state, paid, investor's flow, top-up asked for).
+
+    ``state`` is (claim, drawn, received, shared, coupons, topped): the
+    investor's capped claim, capital drawn, outcome payments received,
+    surplus passed to the guarantor, interest floor due and top-ups paid so far.
+    """
+    claim, drawn, received, shared, coupons, topped = state
+    drawn += cost
+    if cap_rate_month >= 0.0:
+        claim = claim * (1.0 + cap_rate_month) + cost
+    pay = due if t <= maturity else 0.0
+    if cap_rate_month >= 0.0:
+        pay = min(pay, max(claim, 0.0))
+        claim -= pay
+    received += pay
+    share = max(surplus_share * max(received - drawn, 0.0) - shared, 0.0)
+    shared += share
+    coupons += coupon_rate * drawn
+    entitled = coupons + (floor_per_principal * drawn if t == maturity else 0.0)
+    asked = 0.0
+    if t <= maturity and (coupon_rate > 0.0 or t == maturity):
+        asked = min(max(entitled - (received - shared + topped), 0.0), guarantee_cap - topped)
+    return (claim, drawn, received, shared, coupons, topped), pay, pay - share - cost, asked
+
+
 @njit(cache=True, parallel=True)
 def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_rate, guarantee_cap, surplus_share,
               pool_cap, paid, investor, support, surplus, principal):
@@ -252,49 +280,51 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_r
     to the floor, by month), ``surplus``, ``principal`` [K, D].
     """
     K, D, T = cost.shape
+    if K == 1 and pool_cap == np.inf:  # one deal on its own: its state stays in registers
+        for d in prange(D):
+            state = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            for t in range(T):
+                state, pay, flow, g = _waterfall_month(state, cost[0, d, t], due[0, d, t], cap_rate_month[0], t,
+                                                       maturity[0], floor_per_principal[0, d], coupon_rate[0, t],
+                                                       guarantee_cap[0], surplus_share[0])
+                claim, drawn, received, shared, coupons, topped = state
+                state = (claim, drawn, received, shared, coupons, topped + g)
+                paid[0, d, t] = pay
+                investor[0, d, t] = flow + g
+                support[0, d, t] = g
+            surplus[0, d] = state[3]
+            principal[0, d] = state[1]
+        return
+    states = np.zeros((D, K, 6))  # per draw and deal: the state of _waterfall_month
+    asked = np.zeros((D, K))
     for d in prange(D):
-        claim = np.zeros(K)
-        drawn = np.zeros(K)
-        received = np.zeros(K)  # outcome payments received
-        shared = np.zeros(K)    # surplus passed to the guarantor
-        coupons = np.zeros(K)   # interest floor due so far
-        topped = np.zeros(K)    # top-ups paid so far
-        asked = np.zeros(K)     # this month's top-ups before the pool
-        pooled = 0.0            # drawn on the pool so far
+        pooled = 0.0  # drawn on the pool so far
         for t in range(T):
             requested = 0.0
             for k in range(K):
-                drawn[k] += cost[k, d, t]
-                if cap_rate_month[k] >= 0.0:
-                    claim[k] = claim[k] * (1.0 + cap_rate_month[k]) + cost[k, d, t]
-                pay = due[k, d, t] if t <= maturity[k] else 0.0
-                if cap_rate_month[k] >= 0.0:
-                    pay = min(pay, max(claim[k], 0.0))
-                    claim[k] -= pay
-                received[k] += pay
-                share = max(surplus_share[k] * max(received[k] - drawn[k], 0.0) - shared[k], 0.0)
-                shared[k] += share
+                s = states[d, k]
+                state, pay, flow, g = _waterfall_month((s[0], s[1], s[2], s[3], s[4], s[5]), cost[k, d, t],
+                                                       due[k, d, t], cap_rate_month[k], t, maturity[k],
+                                                       floor_per_principal[k, d], coupon_rate[k, t],
+                                                       guarantee_cap[k], surplus_share[k])
+                for q in range(6):
+                    s[q] = state[q]
                 paid[k, d, t] = pay
-                investor[k, d, t] = pay - share - cost[k, d, t]
-                coupons[k] += coupon_rate[k, t] * drawn[k]
-                entitled = coupons[k] + (floor_per_principal[k, d] * drawn[k] if t == maturity[k] else 0.0)
-                g = 0.0
-                if t <= maturity[k] and (coupon_rate[k, t] > 0.0 or t == maturity[k]):
-                    g = min(max(entitled - (received[k] - shared[k] + topped[k]), 0.0), guarantee_cap[k] - topped[k])
-                asked[k] = g
+                investor[k, d, t] = flow
+                asked[d, k] = g
                 requested += g
             room = max(pool_cap - pooled, 0.0)
             cut = requested > room  # the pool cannot pay all that is asked this month
             scale = room / requested if cut else 1.0
             for k in range(K):
-                g = asked[k] * scale if cut else asked[k]
-                topped[k] += g
+                g = asked[d, k] * scale if cut else asked[d, k]
+                states[d, k, 5] += g
                 pooled += g
                 investor[k, d, t] += g
                 support[k, d, t] = g
         for k in range(K):
-            surplus[k, d] = shared[k]
-            principal[k, d] = drawn[k]
+            surplus[k, d] = states[d, k, 3]
+            principal[k, d] = states[d, k, 1]
 
 
 @njit(cache=True, parallel=True)
