@@ -8,9 +8,8 @@ table lookup and a multiplication 98.9 % of the time; the rest falls to an
 exact wedge or tail test.
 
 The tables are computed here, once per process, with the recurrence of
-Marsaglia & Tsang; the kernel and its plain-Python twin read the same arrays
-and do the same floating-point operations in the same order, so they agree
-bit for bit. How many numbers one exponential consumes depends only on the
+Marsaglia & Tsang; the kernel and its plain-Python twin are one source
+(:func:`sirisk._twins.plain`), so they agree bit for bit. How many numbers one exponential consumes depends only on the
 stream, never on rates: spell ``k`` of a person still uses the same numbers
 in the treated and the counterfactual arm.
 
@@ -29,7 +28,8 @@ import math
 import numpy as np
 from numba import njit
 
-from .random import _GOLDEN, _MASK, _TO_UNIT, _mix, _py_mix
+from .._twins import plain
+from .random import _GOLDEN, _TO_UNIT, _mix
 
 __all__ = ["next_exponential", "py_next_exponential"]
 
@@ -60,7 +60,6 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 _K, _W, _F = _tables()
-_PY_K, _PY_W, _PY_F = [int(v) for v in _K], [float(v) for v in _W], [float(v) for v in _F]
 
 
 @njit(cache=True, inline="always")
@@ -84,24 +83,13 @@ def next_exponential(state):
         state = state + _GOLDEN
         u = (np.float64(_mix(state) >> np.uint64(11)) + 0.5) * _TO_UNIT
         if layer == 0:
-            return state, _R - np.log(u)
-        if (_F[layer - 1] - _F[layer]) * u + _F[layer] < np.exp(-e):
+            return state, _R - math.log(u)  # math, not np: the twin then calls the same libm
+        if (_F[layer - 1] - _F[layer]) * u + _F[layer] < math.exp(-e):
             return state, e
 
 
-def py_next_exponential(state: int) -> tuple[int, float]:
-    """Plain-Python twin of :func:`next_exponential`."""
-    while True:
-        state = (state + int(_GOLDEN)) & _MASK
-        bits = _py_mix(state)
-        layer = bits & 0xFF
-        position = bits >> 11
-        e = (float(position) + 0.5) * _PY_W[layer]
-        if position < _PY_K[layer]:
-            return state, e
-        state = (state + int(_GOLDEN)) & _MASK
-        u = ((_py_mix(state) >> 11) + 0.5) * _TO_UNIT
-        if layer == 0:
-            return state, _R - math.log(u)
-        if (_PY_F[layer - 1] - _PY_F[layer]) * u + _PY_F[layer] < math.exp(-e):
-            return state, e
+def py_next_exponential(state) -> tuple[np.uint64, float]:
+    """Plain-Python twin of :func:`next_exponential`: the same source, run by Python on numpy scalars."""
+    with np.errstate(over="ignore"):  # uint64 arithmetic wraps, as compiled
+        state, e = plain(next_exponential)(np.uint64(state))
+    return state, float(e)

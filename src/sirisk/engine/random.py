@@ -10,8 +10,9 @@ The generator is SplitMix64 (Steele, Lea & Flood 2014; the seeding generator
 of xoshiro): 64-bit state, one add and a 64-bit finaliser per number. A
 stream's start is the finaliser applied to (key, draw, participant); streams
 are used for a few hundred numbers each, so overlaps between streams within
-the 2^64 period are negligible. The pure-Python twins below are used by the
-reference implementation and the tests.
+the 2^64 period are negligible. The plain-Python twins below (the same
+source, run by Python: :func:`sirisk._twins.plain`) are used by the reference
+implementation and the tests.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numbers
 import numpy as np
 from numba import njit
 
+from .._twins import plain
 from ..errors import SpecError
 
 __all__ = ["seed_sequence", "stream_keys", "stream_start", "next_uniform"]
@@ -28,7 +30,6 @@ __all__ = ["seed_sequence", "stream_keys", "stream_start", "next_uniform"]
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _DRAW_MUL = np.uint64(0xD1B54A32D192ED03)
 _PERSON_MUL = np.uint64(0xAEF17502108EF2D9)
-_MASK = (1 << 64) - 1
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
@@ -54,22 +55,17 @@ def next_uniform(state):
     return state, (np.float64(_mix(state) >> np.uint64(11)) + 0.5) * _TO_UNIT
 
 
-def _py_mix(z: int) -> int:
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
-    return z ^ (z >> 31)
+def py_stream_start(key, draw: int, person: int) -> np.uint64:
+    """Plain-Python twin of :func:`stream_start`: the same source, run by Python on numpy scalars."""
+    with np.errstate(over="ignore"):  # uint64 arithmetic wraps, as compiled
+        return plain(stream_start)(np.uint64(key), draw, person)
 
 
-def py_stream_start(key: int, draw: int, person: int) -> int:
-    """Plain-Python twin of :func:`stream_start`."""
-    z = _py_mix(int(key) ^ ((draw * int(_DRAW_MUL)) & _MASK))
-    return _py_mix(z ^ ((person * int(_PERSON_MUL) + int(_GOLDEN)) & _MASK))
-
-
-def py_next_uniform(state: int) -> tuple[int, float]:
+def py_next_uniform(state) -> tuple[np.uint64, float]:
     """Plain-Python twin of :func:`next_uniform`."""
-    state = (state + int(_GOLDEN)) & _MASK
-    return state, ((_py_mix(state) >> 11) + 0.5) * _TO_UNIT
+    with np.errstate(over="ignore"):
+        state, u = plain(next_uniform)(np.uint64(state))
+    return state, float(u)
 
 
 def seed_sequence(rng) -> np.random.SeedSequence:

@@ -1,7 +1,8 @@
 """Numba kernels of the money layer: arrays in, arrays out, parallel over draws.
 
-Each has a plain-Python twin in the tests (tests/money/test_kernels.py) or is
-checked against hand-computed examples and scipy.
+Each is checked against hand-computed examples (and the IRR against scipy),
+and against its plain-Python twin, the same source run by Python
+(:func:`sirisk._twins.plain`), on hypothesis inputs (tests/money/test_kernels.py).
 """
 
 from __future__ import annotations
