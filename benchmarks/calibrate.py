@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import resource
 import sys
 import time
@@ -34,6 +33,7 @@ import numpy as np
 
 import sirisk as sr
 from sirisk.scenarios import load
+from _record import record
 
 
 def _timed(fn, *args, **kwargs):
@@ -43,6 +43,7 @@ def _timed(fn, *args, **kwargs):
 
 
 def main(argv=None):
+    sr.tune_allocator(True)  # measured as the sirisk command runs
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--draws", type=int, default=None)
@@ -107,7 +108,7 @@ def main(argv=None):
         result["ratio_simulate_and_calibrate_over_evaluate"] <= 1.5 if at_target_size else None)
     result["target_settle_at_most_0_15x_engine"] = result["ratio_settle_over_engine"] <= 0.15 if at_target_size else None
     result["target_simulation_at_most_1_gb"] = simulation.nbytes <= 1e9 if at_target_size else None
-    print(json.dumps(result, indent=2))
+    record("calibrate", result, quick=args.quick)
     return 0
 
 

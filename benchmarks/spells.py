@@ -18,7 +18,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 
@@ -33,6 +32,7 @@ from sirisk.engine.random import next_uniform, seed_sequence, stream_keys, strea
 from sirisk.engine.reference import reference_paths
 from sirisk.engine.simulate import run_kernel
 from sirisk.scenarios import load
+from _record import record
 
 ARMS = ("treated", "counterfactual")
 
@@ -133,7 +133,7 @@ def main(argv=None):
             "kernel_ns_per_spell": round(seconds / spells * 1e9, 1),
             "floor_ns_per_spell": round(floor_ns_per_spell(p, draws), 1),
         }
-    print(json.dumps(result, indent=2))
+    record("spells", result, quick=args.quick)
     return 0
 
 

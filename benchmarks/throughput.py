@@ -21,7 +21,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -34,6 +33,7 @@ import numpy as np
 import sirisk as sr
 from sirisk.engine.lowering import CERTAIN_EXIT_RATE
 from sirisk.scenarios.reference_model import reference_parameters, reference_programme
+from _record import record
 
 
 def numpy_reference_model(P, T, effect, rng):
@@ -164,7 +164,7 @@ def main(argv=None):
         "numba": numba.__version__,
         "numpy": np.__version__,
     }
-    print(json.dumps(result, indent=2))
+    record("throughput", result, quick=args.quick)
     ok = identical_threads and identical_batched and abs(z) < 5
     return 0 if ok else 1
 

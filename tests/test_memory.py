@@ -44,8 +44,45 @@ def _faults(work):
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
 
 
+class _RecordingLibc:
+    """Stands in for glibc: records the allocator calls instead of making them."""
+
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, *args):
+        self.calls.append(("mallopt",) + args)
+        return 1
+
+    def malloc_trim(self, *args):
+        self.calls.append(("malloc_trim",) + args)
+        return 1
+
+
+def test_the_allocator_is_left_alone_unless_the_process_opted_in(monkeypatch):
+    libc = _RecordingLibc()
+    monkeypatch.setattr(_memory, "_glibc", lambda: libc)
+    monkeypatch.setitem(_memory._TUNING, "on", False)
+    with _memory.keep_freed_memory():
+        pass
+    assert libc.calls == []
+    assert _memory.tune_allocator(True) is False
+    with _memory.keep_freed_memory():
+        assert libc.calls == [("mallopt", -3, 1 << 30), ("mallopt", -1, (1 << 31) - 1)]
+    assert libc.calls[-1] == ("malloc_trim", 0)
+
+
+def test_the_command_opts_its_process_in(monkeypatch):
+    from sirisk.cli import main
+
+    monkeypatch.setitem(_memory._TUNING, "on", False)
+    assert main(["describe", "dsi2021"]) == 0
+    assert _memory._TUNING["on"]
+
+
 @pytest.mark.skipif(_memory._glibc() is None, reason="keep_freed_memory acts only with glibc")
-def test_freed_memory_is_reused_inside_the_block_and_returned_after():
+def test_freed_memory_is_reused_inside_the_block_and_returned_after(monkeypatch):
+    monkeypatch.setitem(_memory._TUNING, "on", True)
     def churn():  # a 64 MB working array, allocated, written and freed again and again
         for _ in range(5):
             work = np.empty(8 * 2**20)

@@ -7,6 +7,7 @@ The public API is small and flat::
     results = sirisk.simulate(programme, draws=10_000, rng=2021)
 """
 
+from ._memory import tune_allocator
 from .analysis import Simulation, evaluate, open_simulation, risk_summary, settle, simulate_portfolio
 from .engine import ARMS, simulate
 from .errors import SpecError
@@ -24,5 +25,5 @@ __all__ = ["ARMS", "Baseline", "BenefitClock", "BreakEven", "Budget", "Calibrati
            "FixedFee", "FloorSteps", "GainShare", "Guarantee", "InStatesAt", "InvestorTerms", "Measured", "MonthsIn", "Outcome",
            "Portfolio", "Programme", "ProgrammeCosts", "RateCard", "RefundStaircase", "Rule", "Simulation",
            "SpecError", "State", "StateFlow", "Subgroup", "Sustained", "Threshold", "Tranche", "Transition", "break_even", "calibrate", "compare", "evaluate",
-           "open_simulation", "risk_summary", "settle", "simulate", "simulate_portfolio", "sweep", "term_value", "uncertainty",
+           "open_simulation", "risk_summary", "settle", "simulate", "simulate_portfolio", "sweep", "term_value", "tune_allocator", "uncertainty",
            "with_terms", "__version__"]

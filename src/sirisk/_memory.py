@@ -10,7 +10,9 @@ The batches of a run allocate and free the same working arrays again and
 again (tens of MB each). By default glibc hands large freed blocks back to
 the kernel, and the next batch faults them in again, a cost per MB on
 every batch. :func:`keep_freed_memory` keeps them in the process
-for the length of a run.
+for the length of a run, once the process has opted in with
+:func:`tune_allocator` (the ``sirisk`` command does; a library called in
+someone else's process does not change its allocator unasked).
 
 Mapping memory in takes a core for a while on a large run.
 :func:`mapped_in_background` does it in another thread while
@@ -27,7 +29,7 @@ import threading
 
 import numpy as np
 
-__all__ = ["zeros", "full", "keep_freed_memory", "mapped_in_background"]
+__all__ = ["zeros", "full", "keep_freed_memory", "mapped_in_background", "tune_allocator"]
 
 _POPULATE_FROM = 16 * 2**20  # bytes; below this, page faults cost little and numpy's allocator is as good
 _FLAGS = getattr(mmap, "MAP_PRIVATE", 0) | getattr(mmap, "MAP_ANONYMOUS", 0)
@@ -139,11 +141,38 @@ def _glibc():
     return libc
 
 
+_TUNING = {"on": False}
+
+
+def tune_allocator(on: bool = True) -> bool:
+    """Let sirisk keep the memory its batches free in the process while it runs (glibc); the setting before.
+
+    Off unless asked for. Settling batch after batch then no longer faults
+    its working arrays in again on every batch (several times faster money
+    kernels inside a long settle). The price is a process-wide change:
+    glibc has no way to read its allocator's thresholds back, so after the
+    first run they are fixed at glibc's own values (see
+    :func:`keep_freed_memory`) instead of being adjusted by glibc as it
+    goes, for the rest of the process. The ``sirisk`` command turns it on
+    for its process; in a notebook, turn it on when that is welcome.
+
+    Examples
+    --------
+    >>> before = tune_allocator(True)
+    >>> tune_allocator(before)
+    True
+    """
+    before = _TUNING["on"]
+    _TUNING["on"] = bool(on)
+    return before
+
+
 @contextlib.contextmanager
 def keep_freed_memory():
     """Inside the block, memory freed by the process stays in it, to be reused; it is returned at the end.
 
-    With glibc, blocks freed inside the block are kept by the allocator
+    Only if the process opted in (:func:`tune_allocator`); otherwise the
+    block changes nothing. With glibc, blocks freed inside the block are kept by the allocator
     instead of being unmapped or trimmed, so a loop that allocates the same
     sizes again does not fault its pages in again. On leaving, free memory
     is returned to the system (``malloc_trim``) and the thresholds are
@@ -156,13 +185,15 @@ def keep_freed_memory():
 
     Examples
     --------
+    >>> before = tune_allocator(True)
     >>> with keep_freed_memory():
     ...     for _ in range(3):
     ...         work = np.ones(4_000_000)  # the second and third time, the first's pages are reused
     >>> float(work.sum())
     4000000.0
+    >>> _ = tune_allocator(before)
     """
-    libc = _glibc()
+    libc = _glibc() if _TUNING["on"] else None
     if libc is None:
         yield
         return

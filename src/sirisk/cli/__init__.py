@@ -32,6 +32,7 @@ import os
 import sys
 import traceback
 
+from .. import _memory
 from ..errors import SpecError
 from ..scenarios import SCENARIOS
 from .commands import COMMANDS, DEFAULT_RUN
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     args = _parser().parse_args(argv)
     outputs = Outputs()
+    _memory.tune_allocator(True)  # the command's process is its own: keep the batches' freed memory
     try:
         return COMMANDS[args.command](args, outputs)
     except SpecError as err:
