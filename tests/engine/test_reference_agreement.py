@@ -5,7 +5,8 @@ import pytest
 from models import rich_programme
 
 from sirisk.engine.lowering import lower_draws, lower_model
-from sirisk.engine.random import seed_sequence, stream_keys
+from sirisk._seeding import seed_sequence
+from sirisk.engine.random import stream_keys
 from sirisk.engine.reference import reference_simulate
 from sirisk.engine.simulate import ARMS, run_kernel
 

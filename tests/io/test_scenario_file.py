@@ -1,8 +1,6 @@
 """Scenario files: everything the API can say round-trips through TOML; bad files get one clear line."""
 
 import dataclasses
-import subprocess
-import sys
 
 import pytest
 from models import rich_deal, rich_programme
@@ -87,23 +85,3 @@ def test_a_deep_error_names_the_key_path_and_the_rule():
     with pytest.raises(sr.SpecError, match=r"^s.toml: portfolio.deals\[0\].contract.mechanisms\[0\]: .*payment is "
                                            r"-5.0; must be >= 0$"):
         io.loads(text, source="s.toml")
-
-
-def test_cli_export_validate_and_run_a_file(tmp_path):
-    def sirisk(*args):
-        return subprocess.run([sys.executable, "-m", "sirisk", *args], capture_output=True, text=True, timeout=600,
-                              cwd=tmp_path)
-
-    assert sirisk("export", "dsi2021", "dsi.toml").returncode == 0
-    ok = sirisk("validate", "dsi.toml")
-    assert ok.returncode == 0 and "valid" in ok.stdout
-    text = (tmp_path / "dsi.toml").read_text()
-    (tmp_path / "bad.toml").write_text(text.replace('source = "sick_pay"', 'source = "sickpay"', 1))
-    bad = sirisk("validate", "bad.toml")
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
-    assert "bad.toml: portfolio.deals[0].programme" in bad.stderr and "'sickpay'" in bad.stderr
-    bad_run = sirisk("run", "bad.toml", "--draws", "10", "--out", "out")
-    assert bad_run.returncode == 2 and not (tmp_path / "out").exists()  # no partial output
-    run = sirisk("run", "dsi.toml", "--draws", "60", "--out", "out", "--quiet")
-    assert run.returncode == 0, run.stderr
-    assert "dsi2021, 60 draws, seed 2021" in run.stdout and (tmp_path / "out" / "results.nc").exists()

@@ -21,7 +21,9 @@ import numpy as np
 
 from .. import _versions
 from ..engine.lowering import lower_model
-from ..engine.random import seed_sequence, stream_keys
+from .. import _seeding
+from .._seeding import seed_sequence
+from ..engine.random import stream_keys
 from ..engine.simulate import check_threads, simulate_arrays
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
@@ -32,7 +34,6 @@ from . import fingerprint, preflight
 __all__ = ["EnginePlan", "as_portfolio", "check_draws", "check_flag", "simulate_portfolio"]
 
 _WHOLE = ("cohort.size", "_months")
-_INPUTS_KEY = 1 << 30  # the inputs' child stream: distinct from every programme's engine stream (0, 1, ...)
 
 
 def as_portfolio(portfolio) -> Portfolio:
@@ -82,7 +83,7 @@ def _sample_inputs(uncertainty, draws: int, seq: np.random.SeedSequence, params:
     from ..uncertainty.sampling import sample
 
     inputs = sample(uncertainty, int(draws),
-                    rng=np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (_INPUTS_KEY,)))
+                    rng=_seeding.child(seq, _seeding.INPUTS))
     for name, values in inputs.items():
         if "/" not in name:
             continue  # a shock: recorded, already applied to its targets
@@ -137,9 +138,7 @@ class EnginePlan:
         # storing the month x state x band cube (several GB at 100,000 draws).
         self.weights = [budget_weights(d, _engine_and_money(self.params[d.name], d)[1], len(draw_range))
                         for d in deals]
-        children = [np.random.SeedSequence(seq.entropy, spawn_key=tuple(seq.spawn_key) + (k,))
-                    for k in range(len(deals))]
-        self.keys = [stream_keys(child) for child in children]
+        self.keys = [stream_keys(_seeding.child(seq, _seeding.programme_stream(k))) for k in range(len(deals))]
         self.models = [lower_model(d.programme) for d in deals]
 
     def arms(self, deal: Deal) -> tuple[str, ...]:

@@ -17,15 +17,12 @@ implementation and the tests.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 from numba import njit
 
 from .._twins import plain
-from ..errors import SpecError
 
-__all__ = ["seed_sequence", "stream_keys", "stream_start", "next_uniform"]
+__all__ = ["stream_keys", "stream_start", "next_uniform"]
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _DRAW_MUL = np.uint64(0xD1B54A32D192ED03)
@@ -66,32 +63,6 @@ def py_next_uniform(state) -> tuple[np.uint64, float]:
     with np.errstate(over="ignore"):
         state, u = plain(next_uniform)(np.uint64(state))
     return state, float(u)
-
-
-def seed_sequence(rng) -> np.random.SeedSequence:
-    """Turn ``rng`` (None, int, SeedSequence or Generator) into a SeedSequence.
-
-    A Generator is advanced (one draw of 4 integers), as numpy's own
-    functions do when given one.
-
-    Examples
-    --------
-    >>> seed_sequence(42).entropy
-    42
-    >>> seed_sequence(-1)
-    Traceback (most recent call last):
-    ...
-    sirisk.errors.SpecError: rng is -1; a seed must be a non-negative integer, a SeedSequence or a Generator
-    """
-    if rng is None:
-        return np.random.SeedSequence()
-    if isinstance(rng, np.random.SeedSequence):
-        return rng
-    if isinstance(rng, np.random.Generator):
-        return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and int(rng) >= 0:
-        return np.random.SeedSequence(int(rng))
-    raise SpecError(f"rng is {rng!r}; a seed must be a non-negative integer, a SeedSequence or a Generator")
 
 
 def stream_keys(seq: np.random.SeedSequence) -> np.ndarray:

@@ -16,7 +16,8 @@ from ..errors import SpecError
 from ..model.programme import Programme
 from .kernel import kernel_scratch, simulate_draws
 from .lowering import DrawInputs, LoweredModel, lower_draws, lower_model
-from .random import seed_sequence, stream_keys
+from .._seeding import seed_sequence
+from .random import stream_keys
 
 __all__ = ["simulate", "simulate_arrays", "ARMS"]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _checks
+from .. import _checks
 
 __all__ = ["Sustained", "InStatesAt", "MonthsIn", "EntriesInto", "STATE_SETS", "WINDOW_COUNTS"]
 

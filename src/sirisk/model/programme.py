@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import _checks
+from .. import _checks
 from .clock import BenefitClock
 from .cohort import Cohort
 from .effect import Effect

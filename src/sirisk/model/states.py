@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _checks
+from .. import _checks
 
 __all__ = ["State"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import _checks
+from .. import _checks
 
 __all__ = ["Transition", "Rule"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..model import _checks
+from .. import _checks
 
 __all__ = ["StateFlow", "RefundStaircase", "Budget", "HOLDERS"]
 

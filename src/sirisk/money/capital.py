@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import _checks
+from .. import _checks
 
 __all__ = ["InvestorTerms", "Guarantee", "FloorSteps", "Tranche", "FLOOR_FUNDERS", "INTEREST_FLOOR_PAYMENTS"]
 

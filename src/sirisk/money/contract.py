@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ..model import _checks
+from .. import _checks
 
 __all__ = ["Outcome", "Baseline", "RateCard", "Threshold", "GainShare", "FixedFee", "Contract"]
 

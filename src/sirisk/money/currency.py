@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import _checks
+from .. import _checks
 
 __all__ = ["DEFAULT_CURRENCY", "currency_code", "millions_label"]
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import _checks
+from .. import _checks
 from ..model.measures import WINDOW_COUNTS
 from ..model.programme import Programme
 from .budget import Budget

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model import _checks
+from .. import _checks
 from ..model.measures import WINDOW_COUNTS
 from .contract import GainShare, Threshold
 from .records import ArmRecords, DealRecords

@@ -8,7 +8,7 @@ import numpy as np
 from scipy import stats
 
 from ..errors import SpecError
-from ..model import _checks
+from .. import _checks
 
 __all__ = ["GaussianCopula", "nearest_correlation"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ..model import _checks
+from .. import _checks
 from .inversion import beta_ppf
 
 __all__ = ["Fixed", "Uniform", "Triangular", "PERT", "Normal", "TruncatedNormal", "LogNormal", "Beta", "Gamma",

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.stats import qmc
 
-from ..engine.random import seed_sequence
+from .._seeding import seed_sequence
 from ..errors import SpecError
-from ..model import _checks
+from .. import _checks
 from .copula import GaussianCopula
 from .distributions import Distribution
 

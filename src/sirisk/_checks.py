@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from numbers import Integral, Real
 
-from ..errors import SpecError
+from .errors import SpecError
 
 _NAME = re.compile(r"^[^\W\d]\w*$")  # a letter (any alphabet: Holbæk, Køge) or '_', then letters, digits, '_'
 
