@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _checks
+from .. import _checks
 
 __all__ = ["Effect"]
 
@@ -118,7 +118,7 @@ class Effect:
                                      "ramp_up_months", "full_effect_months", "fade_out_months"))
 
     def multipliers(self, n_months: int) -> np.ndarray:
-        """Multiplier by month since enrolment, ``tau = 0 .. n_months - 1``."""
+        """Multiplier by month since enrolment, for ``tau`` from 0 to ``n_months - 1``."""
         return effect_multipliers(
             n_months,
             hazard_ratio=np.array([self.hazard_ratio]),
