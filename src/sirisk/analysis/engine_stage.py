@@ -24,7 +24,8 @@ from ..engine.lowering import lower_model
 from .. import _seeding
 from .._seeding import seed_sequence
 from ..engine.random import stream_keys
-from ..engine.simulate import check_threads, simulate_arrays
+from .._threads import check_threads, using
+from ..engine.simulate import simulate_arrays
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
 from ..money.flows import budget_weights, deal_records
@@ -296,7 +297,7 @@ def simulate_portfolio(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=No
         return _memory.zeros(shape, dtype=dtype)  # mapped in at once: faster than page by page as written
 
     stores = {d.name: allocate_records(plan, d, n, zeros) for d in plan.portfolio.deals}
-    with _memory.keep_freed_memory():
+    with using(threads), _memory.keep_freed_memory():  # one thread policy: engine and money kernels
         for lo in range(first, stop, batch_size):
             hi = min(stop, lo + batch_size)
             for name, batch in plan.records(lo, hi, threads).items():

@@ -6,7 +6,7 @@ import numpy as np
 import xarray as xr
 
 from .. import _memory
-from ..engine.simulate import check_threads
+from .._threads import check_threads, using
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
 from . import preflight
@@ -84,7 +84,7 @@ def evaluate(portfolio: Portfolio | Deal, draws: int = 1000, *, rng=None, parame
                           keep_arm_costs=monthly_arm_budgets)
     seconds = {"engine": 0.0, "money": 0.0}
     # Every batch allocates and frees the same working arrays: keep their pages in the process.
-    with _memory.keep_freed_memory():
+    with using(threads), _memory.keep_freed_memory():  # one thread policy: engine and money kernels
         for lo in range(0, draws, batch_size):
             hi = min(draws, lo + batch_size)
             records = plan.records(lo, hi, threads, seconds)

@@ -17,6 +17,7 @@ import numpy as np
 import xarray as xr
 
 from .. import _memory
+from .._threads import check_threads, using
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
 from ..money.flows import DealFlows, portfolio_flows
@@ -255,7 +256,7 @@ def _measured_records(portfolio: Portfolio, measured) -> list[DealRecords]:
 
 
 def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BATCH, monthly: bool = True,
-           progress=None) -> xr.Dataset:
+           progress=None, threads: int | None = None) -> xr.Dataset:
     """Apply budgets, contracts, capital stacks and guarantees to simulated or measured results.
 
     Parameters
@@ -277,6 +278,9 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
         fraction of the memory).
     progress : callable, optional
         Called with the number of draws settled after each batch.
+    threads : int, optional
+        Threads the money kernels may use (default all); results do not
+        depend on it.
 
     Returns
     -------
@@ -304,6 +308,12 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
     """
     portfolio = as_portfolio(portfolio)
     batch_size = _check_batch(batch_size)
+    check_threads(threads)
+    with using(threads):
+        return _settle(portfolio, results, batch_size, monthly, progress)
+
+
+def _settle(portfolio, results, batch_size, monthly, progress) -> xr.Dataset:
     check_flag("monthly", monthly)
     if progress is not None and not callable(progress):
         raise SpecError(f"progress is {progress!r}; must be a callable taking the draws done, or None")

@@ -42,7 +42,7 @@ def _scenario(name: str, with_calibration: bool = False):
 
 def _settings(args, run: dict) -> dict:
     """The run's settings: defaults, then the file's [run] table, then the options (checked)."""
-    from ..engine.simulate import check_threads
+    from .._threads import check_threads
 
     settings = {**DEFAULT_RUN, "batch_size": 2000, **run,
                 **{k: getattr(args, k) for k in ("draws", "seed", "threads") if getattr(args, k, None) is not None}}

@@ -87,7 +87,7 @@ class BreakEven:
 
 def break_even(portfolio, simulation, term: str = "contract.mechanisms[0].scale", bounds=(0.0, 5.0), *,
                overpay_limit: float | None = None, points: int = 21, tolerance: float = 1e-4,
-               progress: Callable[[int], None] | None = None) -> BreakEven:
+               progress: Callable[[int], None] | None = None, threads: int | None = None) -> BreakEven:
     """Each deal's break-even terms for the investor and the municipality, and the zone between them.
 
     Parameters
@@ -102,6 +102,8 @@ def break_even(portfolio, simulation, term: str = "contract.mechanisms[0].scale"
         The municipality's limit on P(it pays for outcomes that did not happen).
     points : int
         Grid points of the curves for the figure.
+    threads : int, optional
+        Threads the money kernels may use (default all); results do not depend on it.
 
     Examples
     --------
@@ -142,7 +144,7 @@ def break_even(portfolio, simulation, term: str = "contract.mechanisms[0].scale"
                 found[f].append(False)
                 continue
             result = calibrate(portfolio, simulation, {path: (lo, hi)}, {metric: goal}, tolerance=tolerance,
-                               progress=progress)
+                               progress=progress, threads=threads)
             x = result.values[path]
             found[f].append(result.feasible)
             if not result.feasible:
@@ -172,7 +174,7 @@ def break_even(portfolio, simulation, term: str = "contract.mechanisms[0].scale"
                    statistics={"investor_npv_mean": ("investor_npv", "mean"),
                                "municipal_net_pv_mean": ("municipal_net_pv", "mean"),
                                "p_municipality_overpaid": ("municipality_overpaid", "probability")},
-                   progress=progress)
+                   progress=progress, threads=threads)
     table = xr.Dataset(
         {"investor": ("programme", inv, {"description": "the investor's break-even: expected NPV at its hurdle = 0 "
                                          "(inf: not reached within the bounds)"}),

@@ -187,7 +187,7 @@ def _blocks(terms: list[Term], goals: list[Goal], programmes: list[str]):
 def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
               target: Mapping | None = None, subject_to: Mapping | None = None, *,
               tolerance: float = 1e-4, max_calls: int = 400, progress: Callable[[int], None] | None = None,
-              batch_size: int | None = None) -> Calibration:
+              batch_size: int | None = None, threads: int | None = None) -> Calibration:
     """Solve design terms so that metrics meet their targets, on the simulation's common random numbers.
 
     Parameters
@@ -209,6 +209,8 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
         Settle evaluations allowed per block of terms solved together.
     progress : callable, optional
         Called with the number of settle calls so far after each one.
+    threads : int, optional
+        Threads the money kernels may use (default all); results do not depend on it.
 
     Returns
     -------
@@ -231,7 +233,7 @@ def calibrate(portfolio, simulation, vary: Mapping[str, tuple[float, float]],
                         "{'holbaek/investor_irr': ('mean', 0.06)}")
     programmes = [d.name for d in portfolio.deals]
     evaluator = DesignEvaluator(portfolio, simulation, [g.metric for g in targets + constraints],
-                                batch_size=batch_size or DEFAULT_BATCH, progress=progress)
+                                batch_size=batch_size or DEFAULT_BATCH, progress=progress, threads=threads)
     point_of, reasons, methods, estimates, missed = {}, [], [], {}, set()
     for block_terms, block_goals in _blocks(terms, targets + constraints, programmes):
         block_targets = [g for g in block_goals if g.is_target]

@@ -93,7 +93,7 @@ def _table(values, statistics, rows):
 
 
 def compare(designs: Mapping[str, object], simulation, *, reference: str | None = None, statistics=None,
-            progress: Callable[[int], None] | None = None) -> xr.Dataset:
+            progress: Callable[[int], None] | None = None, threads: int | None = None) -> xr.Dataset:
     """Settle several designs on one simulation and compare them, with paired Monte Carlo errors.
 
     Parameters
@@ -105,6 +105,8 @@ def compare(designs: Mapping[str, object], simulation, *, reference: str | None 
         The design the others are compared with (default: the first).
     statistics : mapping of name to (variable, statistic), optional
         Default :data:`DESIGN_STATISTICS`.
+    threads : int, optional
+        Threads the money kernels may use (default all); results do not depend on it.
 
     Returns
     -------
@@ -137,7 +139,7 @@ def compare(designs: Mapping[str, object], simulation, *, reference: str | None 
         raise SpecError(f"reference is {reference!r}; must be one of the designs {tuple(names)}")
     stats = _statistics(statistics, portfolios[0])
     metrics = _metrics(portfolios[0], stats)
-    evaluator = DesignEvaluator(portfolios[0], simulation, list(metrics.values()), progress=progress)
+    evaluator = DesignEvaluator(portfolios[0], simulation, list(metrics.values()), progress=progress, threads=threads)
     per_design = []
     for p in portfolios:
         got = evaluator.values(p)
@@ -172,7 +174,7 @@ def compare(designs: Mapping[str, object], simulation, *, reference: str | None 
 
 
 def sweep(portfolio, simulation, grid: Mapping[str, Sequence[float]], *, statistics=None,
-          progress: Callable[[int], None] | None = None) -> xr.Dataset:
+          progress: Callable[[int], None] | None = None, threads: int | None = None) -> xr.Dataset:
     """Settle a grid of term values on one simulation: the statistics over the grid.
 
     Parameters
@@ -184,6 +186,8 @@ def sweep(portfolio, simulation, grid: Mapping[str, Sequence[float]], *, statist
         "holbaek/contract.mechanisms[0].threshold": [0.0, 0.05, 0.1]}``.
     statistics : mapping of name to (variable, statistic), optional
         Default :data:`DESIGN_STATISTICS`.
+    threads : int, optional
+        Threads the money kernels may use (default all); results do not depend on it.
 
     Returns
     -------
@@ -220,7 +224,7 @@ def sweep(portfolio, simulation, grid: Mapping[str, Sequence[float]], *, statist
         axes.append(values)
     stats = _statistics(statistics, portfolio)
     metrics = _metrics(portfolio, stats)
-    evaluator = DesignEvaluator(portfolio, simulation, list(metrics.values()), progress=progress)
+    evaluator = DesignEvaluator(portfolio, simulation, list(metrics.values()), progress=progress, threads=threads)
     rows = [d.name for d in portfolio.deals] + ["portfolio"]
     shape = tuple(len(a) for a in axes)
     est = np.full(shape + (len(rows), len(stats)), np.nan)

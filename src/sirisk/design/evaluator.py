@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .. import _memory
+from .._threads import check_threads, using
 from ..analysis.engine_stage import as_portfolio
 from ..analysis.schema import VARIABLES
 from ..analysis.settle import DEFAULT_BATCH
@@ -47,6 +48,8 @@ class DesignEvaluator:
     batch_size : int
     progress : callable, optional
         Called with the number of settle calls so far after each call.
+    threads : int, optional
+        Threads the money kernels may use (default all); the values do not depend on it.
 
     Examples
     --------
@@ -64,7 +67,8 @@ class DesignEvaluator:
     """
 
     def __init__(self, portfolio: Portfolio, simulation: Simulation, metrics: Sequence[MetricPath], *,
-                 batch_size: int = DEFAULT_BATCH, progress: Callable[[int], None] | None = None):
+                 batch_size: int = DEFAULT_BATCH, progress: Callable[[int], None] | None = None,
+                 threads: int | None = None):
         if not isinstance(simulation, Simulation):
             raise SpecError(f"simulation is {type(simulation).__name__}; give a sirisk.Simulation "
                             "(sirisk.simulate_portfolio)")
@@ -83,6 +87,8 @@ class DesignEvaluator:
             self.variables[n] = sorted(set(self.variables[n]) | extra)
         self.portfolio_irr = "portfolio_investor_irr" in wanted
         self.batch_size = int(batch_size)
+        check_threads(threads)
+        self.threads = threads
         self.progress = progress
         self.calls = 0
         self._memo: dict = {}
@@ -129,7 +135,7 @@ class DesignEvaluator:
         for d in deals:
             out = {v: np.empty(n, dtype=VARIABLES[v].dtype) for v in self.variables.get(d.name, ())}
             result[d.name] = (out, [] if self.portfolio_irr else None)
-        with _memory.keep_freed_memory():
+        with using(self.threads), _memory.keep_freed_memory():
             for lo in range(0, n, self.batch_size):
                 hi = min(n, lo + self.batch_size)
                 flows = portfolio_flows(unit, [self.records[m].rows(lo, hi) for m in names],
@@ -175,5 +181,6 @@ class DesignEvaluator:
             summed = np.zeros((hi - lo, T))
             for d in portfolio.deals:
                 summed[:, :d.programme.horizon_months] += per_deal[d.name][1][b]
-            irr_all(summed, rate[lo:hi], reason[lo:hi])
+            with using(self.threads):
+                irr_all(summed, rate[lo:hi], reason[lo:hi])
         return np.where(reason == 1, -1.0, (1 + rate) ** 12 - 1)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
 import numba
 import numpy as np
@@ -17,6 +16,7 @@ from ..model.programme import Programme
 from .kernel import kernel_scratch, simulate_draws
 from .lowering import DrawInputs, LoweredModel, lower_draws, lower_model
 from .._seeding import seed_sequence
+from .._threads import using
 from .random import stream_keys
 
 __all__ = ["simulate", "simulate_arrays", "ARMS"]
@@ -46,14 +46,6 @@ def _arms(programme: Programme, arms) -> tuple[str, ...]:
     return tuple(a for a in ARMS if a in arms)
 
 
-def check_threads(threads) -> None:
-    """Refuse a thread count outside 1 .. the threads available (None is allowed: the default)."""
-    top = numba.config.NUMBA_NUM_THREADS
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, (int, np.integer))
-                                or not 1 <= threads <= top):
-        raise SpecError(f"threads is {threads!r}; must be an integer from 1 to {top} (the threads available)")
-
-
 def _occupancy_weights(weights, programme: Programme, n_draws: int) -> tuple[np.ndarray, list]:
     """Weights as float64 [draw or 1, state, clock_band, weight], and the weights' labels."""
     S, B = len(programme.states), programme.benefit_clock.n_bands
@@ -81,20 +73,6 @@ def _occupancy_weights(weights, programme: Programme, n_draws: int) -> tuple[np.
     if not np.isfinite(weights).all():
         raise SpecError("occupancy_weights has a value that is not finite; every weight must be a finite number")
     return np.ascontiguousarray(weights, dtype=np.float64), labels
-
-
-@contextmanager
-def _threads(threads):
-    check_threads(threads)
-    if threads is None:
-        yield
-        return
-    before = numba.get_num_threads()
-    numba.set_num_threads(int(threads))
-    try:
-        yield
-    finally:
-        numba.set_num_threads(before)
 
 
 _SHARE = 2  # a slice is the draws left / (threads x _SHARE): big slices first, small ones at the end
@@ -283,7 +261,7 @@ def simulate_arrays(programme: Programme, draw_ids: np.ndarray, keys: np.ndarray
     """
     model = lower_model(programme) if model is None else model
     inputs = lower_draws(programme, model, len(draw_ids), parameters)
-    with _threads(threads):
+    with using(threads):
         raw = run_kernel(programme, model, inputs, keys, draw_ids, arms, weights)
     return raw, inputs
 
