@@ -39,6 +39,8 @@ import numpy as np
 from numba import njit
 
 from .exponential import next_exponential
+from .layout import (COUNTS_FROM, FADE_OUT_MONTHS, FULL_EFFECT_MONTHS, HAZARD_RATIO, LOCK_IN_HAZARD_RATIO,
+                     LOCK_IN_MONTHS, RAMP_UP_MONTHS)
 from .random import next_uniform, stream_start
 from .tally import _u, emit, record_spell, update_measures
 
@@ -69,17 +71,17 @@ def effect_multipliers(params, profile, profile_len, mult):
     """
     E, T = mult.shape
     for e in range(E):
-        log_hr = np.log(params[e, 0])
-        lock = np.int64(params[e, 2])
-        ramp = np.int64(params[e, 3])
-        full = np.int64(params[e, 4])
-        fade = np.int64(params[e, 5])
+        log_hr = np.log(params[e, HAZARD_RATIO])
+        lock = np.int64(params[e, LOCK_IN_MONTHS])
+        ramp = np.int64(params[e, RAMP_UP_MONTHS])
+        full = np.int64(params[e, FULL_EFFECT_MONTHS])
+        fade = np.int64(params[e, FADE_OUT_MONTHS])
         w_before = np.nan
         m_before = 1.0
         for tau in range(T):
             u = tau - lock
             if u < 0:
-                mult[e, tau] = params[e, 1]
+                mult[e, tau] = params[e, LOCK_IN_HAZARD_RATIO]
                 continue
             if profile_len[e] > 0:
                 w = profile[e, min(u, profile_len[e] - 1)]
@@ -199,7 +201,7 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
 def _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start, rec):
     """Reset a person's measures; return (state, duration, duration segment, benefit clock) at enrolment."""
     for q in range(m_kind.shape[0]):
-        rec[q] = 0 if m_kind[q] >= 2 else -1  # counts start at 0, months at -1 (not reached)
+        rec[q] = 0 if m_kind[q] >= COUNTS_FROM else -1  # counts start at 0, months at -1 (not reached)
         run_start[q] = -1
     s = entry_state[_u(g)]
     d = entry_duration[_u(g)]
@@ -424,7 +426,8 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
                                  (seg_plain, run_start_b, diff_b, records[row, _u(slot_b), i]))
             for i in range(n, N):
                 for q in range(Q):
-                    records[row, _u(slot), i, q] = records[row, _u(slot_b), i, q] = 0 if m_kind[q] >= 2 else -1
+                    records[row, _u(slot), i, q] = records[row, _u(slot_b), i, q] = (0 if m_kind[q] >= COUNTS_FROM
+                                                                                     else -1)
             emit(diff, wrow, is_benefit, out[row, _u(slot)], acc, people)
             if pair:
                 emit(diff_b, wrow, is_benefit, out[row, _u(slot_b)], acc, people)

@@ -25,6 +25,8 @@ import numpy as np
 
 from ..errors import SpecError
 from ..model.programme import MAX_PEOPLE, Programme
+from .layout import (EFFECT_FIELDS, EFFECT_SLOTS, ENTRIES_INTO, FULL_EFFECT_MONTHS, HAZARD_RATIO, IN_STATES_AT,
+                     LOCK_IN_HAZARD_RATIO, MONTHS_IN, SUSTAINED)
 
 __all__ = ["LoweredModel", "DrawInputs", "lower_model", "lower_draws", "duration_segments",
            "CERTAIN_EXIT_RATE", "MAX_COHORT", "SEGMENT_END"]
@@ -73,7 +75,7 @@ class DrawInputs:
 
     n_participants: np.ndarray  # [D] int64
     rate_scale: np.ndarray      # [D, S, K] float64
-    effect_params: np.ndarray   # [D, E, 6] float64: see kernel.effect_multipliers
+    effect_params: np.ndarray   # [D, E, EFFECT_SLOTS] float64: the slots of engine.layout
     effect_profile: np.ndarray  # [E, W] float64: explicit weights, padded
     profile_len: np.ndarray     # [E] int64: 0 if the effect has no explicit profile
     values: dict                # path -> [D] array actually used (for the results)
@@ -117,7 +119,8 @@ def duration_segments(base_rate: np.ndarray) -> np.ndarray:
 
 def _measure_months(measure) -> int:
     """The measure's month parameter: run length, month of observation, or window."""
-    return getattr(measure, ("months", "month", "within_months", "within_months")[measure.kind])
+    return getattr(measure, {SUSTAINED: "months", IN_STATES_AT: "month", MONTHS_IN: "within_months",
+                             ENTRIES_INTO: "within_months"}[measure.kind])
 
 
 def lower_model(programme: Programme) -> LoweredModel:
@@ -195,15 +198,13 @@ def lower_model(programme: Programme) -> LoweredModel:
         measure_kind=np.array([m.kind for m in p.measures], dtype=np.int64),
         measure_mask=measure_mask,
         measure_months=np.array([_measure_months(m) for m in p.measures], dtype=np.int64),
-        measure_window=np.array([m.window if m.kind == 0 else -1 for m in p.measures], dtype=np.int64),
+        measure_window=np.array([m.window if m.kind == SUSTAINED else -1 for m in p.measures], dtype=np.int64),
         horizon=T,
     )
 
 
 # -- per-draw values ----------------------------------------------------------
 
-_EFFECT_FIELDS = ("hazard_ratio", "lock_in_hazard_ratio", "lock_in_months", "ramp_up_months",
-                  "full_effect_months", "fade_out_months")
 _INTEGER_PARAMS = ("cohort.size", "lock_in_months", "ramp_up_months", "full_effect_months", "fade_out_months")
 
 
@@ -280,16 +281,16 @@ def lower_draws(programme: Programme, model: LoweredModel, n_draws: int,
             rate_scale[:, s, k] = arr
 
     E = max(1, len(programme.effects))
-    effect_params = np.zeros((D, E, 6))
-    effect_params[:, :, :2] = 1.0  # no effect: hazard ratio 1 everywhere
-    effect_params[:, :, 4] = -1
+    effect_params = np.zeros((D, E, EFFECT_SLOTS))
+    effect_params[:, :, HAZARD_RATIO] = effect_params[:, :, LOCK_IN_HAZARD_RATIO] = 1.0  # no effect
+    effect_params[:, :, FULL_EFFECT_MONTHS] = -1
     width = max([len(e.profile) for e in programme.effects if e.profile is not None] + [1])
     effect_profile = np.zeros((E, width))
     profile_len = np.zeros(E, dtype=np.int64)
     for ei, e in enumerate(programme.effects):
         defaults = (e.hazard_ratio, e.lock_in_hazard_ratio, e.lock_in_months, e.ramp_up_months,
                     -1 if e.full_effect_months is None else e.full_effect_months, e.fade_out_months)
-        for f, (field, default) in enumerate(zip(_EFFECT_FIELDS, defaults)):
+        for f, (field, default) in enumerate(zip(EFFECT_FIELDS, defaults)):
             effect_params[:, ei, f] = values.get(f"effects.{e.name}.{field}", default)
         if e.profile is not None:
             effect_profile[ei, :len(e.profile)] = e.profile

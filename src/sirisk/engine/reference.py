@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from .kernel import effect_multipliers
+from .layout import COUNTING, IN_STATES_AT, MONTHS_IN, SUSTAINED
 from .lowering import lower_draws, lower_model
 from .exponential import py_next_exponential
 from .random import py_next_uniform, py_stream_start
@@ -108,7 +109,7 @@ def _measures(model, path):
         inside = [bool((int(model.measure_mask[q]) >> s) & 1) for s, _ in path]
         months = int(model.measure_months[q])
         kind = model.measure_kind[q]
-        if kind == 0:
+        if kind == SUSTAINED:
             value, start = -1, None
             window = int(model.measure_window[q])
             for tau, flag in enumerate(inside + [False]):
@@ -120,11 +121,11 @@ def _measures(model, path):
                         break
                     start = None
             out.append(value)
-        elif kind == 1:
+        elif kind == IN_STATES_AT:
             out.append(months if months < len(path) and inside[months] else -1)
-        elif kind == 2:
+        elif kind == MONTHS_IN:
             out.append(sum(inside[:months]))
-        else:  # entries: inside at month tau (0 < tau < window), outside at tau - 1
+        else:  # ENTRIES_INTO: inside at month tau (0 < tau < window), outside at tau - 1
             out.append(sum(inside[tau] and not inside[tau - 1] for tau in range(1, min(months, len(path)))))
     return out
 
@@ -167,7 +168,7 @@ def reference_simulate(programme, draw_ids, keys, *, parameters=None, arms=ARMS)
     occupancy = np.zeros((len(draw_ids), len(arms), T, S, B), dtype=np.int32)
     # Slots nobody fills keep the measures' "not reached" values (0 months for MonthsIn, else -1).
     records = np.empty((len(draw_ids), len(arms), N, len(model.measure_kind)), dtype=np.int16)
-    records[:] = [0 if k >= 2 else -1 for k in model.measure_kind]
+    records[:] = [0 if k in COUNTING else -1 for k in model.measure_kind]
     entry_month = np.full((len(draw_ids), len(arms), N), -1, dtype=np.int16)
     for j, slot, i, entry, path in reference_paths(programme, model, inputs, draw_ids, keys, arms):
         for tau, (s, clock) in enumerate(path):

@@ -14,6 +14,8 @@ import numpy as np
 from numba import njit
 from numba.extending import overload
 
+from .layout import IN_STATES_AT, MONTHS_IN, SUSTAINED
+
 __all__ = ["record_spell", "update_measures", "emit"]
 
 
@@ -55,13 +57,14 @@ def record_spell(s, t0, length, clock, is_benefit, clock_edges, diff):
 def update_measures(s, t0, length, entry, kind, mask, months, window, run_start, rec):
     """Update the person-level measures with a spell.
 
-    Kinds: 0 sustained run, 1 in states at a month, 2 months in states,
-    3 entries into states (a spell inside after one outside, starting within
-    the window; ``run_start`` tells whether the spell before was inside).
+    Kinds (:mod:`sirisk.engine.layout`): a sustained run, in states at a
+    month, months in states, entries into states (a spell inside after one
+    outside, starting within the window; ``run_start`` tells whether the
+    spell before was inside).
     """
     for q in range(kind.shape[0]):
         inside = (mask[q] >> np.uint64(s)) & np.uint64(1)
-        if kind[q] == 0:  # sustained run
+        if kind[q] == SUSTAINED:
             if inside:
                 if run_start[q] < 0:
                     run_start[q] = t0
@@ -71,17 +74,17 @@ def update_measures(s, t0, length, entry, kind, mask, months, window, run_start,
                         rec[q] = done - entry
             else:
                 run_start[q] = -1
-        elif kind[q] == 1:  # in states at a month
+        elif kind[q] == IN_STATES_AT:
             at = entry + months[q]
             if inside and t0 <= at < t0 + length:
                 rec[q] = months[q]
-        elif kind[q] == 2:  # months in states within a window
+        elif kind[q] == MONTHS_IN:  # within a window
             if inside:
                 lo = max(t0, entry)
                 hi = min(t0 + length, entry + months[q])
                 if hi > lo:
                     rec[q] += hi - lo
-        else:  # entries into states within a window
+        else:  # ENTRIES_INTO, within a window
             if inside:
                 if run_start[q] < 0:
                     run_start[q] = t0

@@ -17,9 +17,16 @@ from dataclasses import dataclass
 
 from .. import _checks
 
-__all__ = ["Sustained", "InStatesAt", "MonthsIn", "EntriesInto", "STATE_SETS", "WINDOW_COUNTS"]
+__all__ = ["Sustained", "InStatesAt", "MonthsIn", "EntriesInto", "STATE_SETS", "WINDOW_COUNTS", "SUSTAINED",
+           "IN_STATES_AT", "MONTHS_IN", "ENTRIES_INTO", "COUNTING", "COUNTS_FROM"]
 
 STATE_SETS = ("on_benefit", "off_benefit")
+
+# Each measure's kind, as the engine's tables carry it. A month measure records the month it was reached
+# (-1: not); a counting kind records a count (from 0). Counting kinds come last: kernels test kind >= COUNTS_FROM.
+SUSTAINED, IN_STATES_AT, MONTHS_IN, ENTRIES_INTO = range(4)
+COUNTING = (MONTHS_IN, ENTRIES_INTO)
+COUNTS_FROM = MONTHS_IN
 
 
 def _states(where, value):
@@ -68,7 +75,7 @@ class Sustained(_Measure):
     months: int = 1
     start_within_months: int | None = None
 
-    kind = 0
+    kind = SUSTAINED
 
     def __post_init__(self):
         self._validate(months=1, start_within_months=1)
@@ -92,7 +99,7 @@ class InStatesAt(_Measure):
 
     month: int = 0
 
-    kind = 1
+    kind = IN_STATES_AT
 
     def __post_init__(self):
         self._validate(month=0)
@@ -126,7 +133,7 @@ class MonthsIn(_Window):
     MonthsIn(name='employed_months_24', states=('employed',), within_months=24)
     """
 
-    kind = 2
+    kind = MONTHS_IN
 
 
 @dataclass(frozen=True)
@@ -144,7 +151,7 @@ class EntriesInto(_Window):
     EntriesInto(name='readmissions', states=('hospital',), within_months=12)
     """
 
-    kind = 3
+    kind = ENTRIES_INTO
 
 
 WINDOW_COUNTS = (MonthsIn, EntriesInto)  # measures that record a count in a window, final at its end
