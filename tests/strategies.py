@@ -6,6 +6,24 @@ import sirisk as sr
 
 
 @st.composite
+def random_measures(draw, names, horizon):
+    """Up to five measures of every kind on random sets of states (or on/off benefit)."""
+    def states():
+        return draw(st.sampled_from(["on_benefit", "off_benefit"])
+                    | st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True))
+
+    makers = [
+        lambda q: sr.Sustained(f"m{q}", states(), months=draw(st.integers(1, 3)),
+                               start_within_months=draw(st.none() | st.integers(1, horizon))),
+        lambda q: sr.InStatesAt(f"m{q}", states(), month=draw(st.integers(0, horizon - 1))),
+        lambda q: sr.MonthsIn(f"m{q}", states(), within_months=draw(st.integers(1, horizon + 2))),
+        lambda q: sr.EntriesInto(f"m{q}", states(), within_months=draw(st.integers(1, horizon + 2))),
+    ]
+    kinds = draw(st.lists(st.integers(0, 3), min_size=1, max_size=5))
+    return [makers[k](q) for q, k in enumerate(kinds)]
+
+
+@st.composite
 def random_programmes(draw):
     S = draw(st.integers(2, 4))
     names = [f"s{i}" for i in range(S)]
@@ -42,9 +60,11 @@ def random_programmes(draw):
                                  lock_in_months=draw(st.integers(0, 2)),
                                  lock_in_hazard_ratio=draw(st.floats(0.3, 1.0)),
                                  ramp_up_months=draw(st.integers(0, 3))))
+    horizon = draw(st.integers(4, 12))
+    measures = draw(random_measures(names, horizon))
     return sr.Programme(
         name="random", states=states, transitions=transitions, rules=rules,
-        cohort=sr.Cohort(intake, groups), effects=effects, horizon_months=draw(st.integers(4, 12)),
+        cohort=sr.Cohort(intake, groups), effects=effects, horizon_months=horizon, measures=measures,
         benefit_clock=sr.BenefitClock((1, 3), reset_after_months_off=draw(st.integers(1, 4))),
         control_size=draw(st.integers(0, 6)),
     )
