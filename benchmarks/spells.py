@@ -28,7 +28,8 @@ from numba import njit
 from sirisk.engine.kernel import _months_to_exit
 from sirisk.engine.lowering import lower_draws, lower_model
 from sirisk.engine.exponential import next_exponential
-from sirisk.engine.random import next_uniform, seed_sequence, stream_keys, stream_start
+from sirisk._seeding import seed_sequence
+from sirisk.engine.random import next_uniform, stream_keys, stream_start
 from sirisk.engine.reference import reference_paths
 from sirisk.engine.simulate import run_kernel
 from sirisk.scenarios import load

@@ -198,23 +198,22 @@ def _destination(u2, s, seg, j, walked, n_exits, exit_dest, base_rate, scale, g,
 
 
 @njit(cache=True, inline="always")
-def _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start, rec):
+def _start_person(g, cohort, segment_start, kind, run_start, rec):
     """Reset a person's measures; return (state, duration, duration segment, benefit clock) at enrolment."""
-    for q in range(m_kind.shape[0]):
-        rec[q] = 0 if m_kind[q] >= COUNTS_FROM else -1  # counts start at 0, months at -1 (not reached)
+    for q in range(kind.shape[0]):
+        rec[q] = 0 if kind[q] >= COUNTS_FROM else -1  # counts start at 0, months at -1 (not reached)
         run_start[q] = -1
-    s = entry_state[_u(g)]
-    d = entry_duration[_u(g)]
+    s = cohort.entry_state[_u(g)]
+    d = cohort.entry_duration[_u(g)]
     j = 0  # duration segment of d
     while segment_start[_u(g), _u(s), _u(j + 1)] <= d:
         j += 1
-    return s, d, j, entry_clock[_u(g)]
+    return s, d, j, cohort.entry_clock[_u(g)]
 
 
 @njit(cache=True, inline="always")
-def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exits, exit_dest, base_rate, scale,
-           rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg, top, mult,
-           measures, run_start, diff, rec):
+def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, rates, rules, benefit, scale, seg, top,
+           mult, measures, run_start, diff, rec):
     """One spell of a person in one arm, from its exponential threshold and its destination uniform.
 
     The person is in state ``s`` for ``d`` months (duration segment ``j``),
@@ -225,8 +224,13 @@ def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exi
     ``seg[g, s, j, k]`` (k < K) holds the rates of exits 0..k in duration segment j
     from ``top`` months since enrolment on, when the effect multipliers
     (``mult``) stop changing; ``top`` is 0 in arms without the effect.
+    ``rates``, ``rules``, ``benefit`` and ``measures`` are the model's groups
+    (:mod:`sirisk.engine.arguments`).
     """
-    m_kind, m_mask, m_months, m_window = measures
+    n_exits, exit_dest, base_rate = rates.n_exits, rates.exit_dest, rates.base_rate
+    effect_of, segment_start = rates.effect_of, rates.segment_start
+    rule_after, rule_dest = rules.after, rules.dest
+    is_benefit, clock_edges, clock_reset = benefit.is_benefit, benefit.edges, benefit.reset
     K = seg.shape[3] - 1  # the last slot holds 1 / total
     room = T - t
     after = rule_after[_u(s)]
@@ -279,7 +283,7 @@ def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exi
             clock = 0
         off = 0
     record_spell(s, t, length, clock, is_benefit, clock_edges, diff)
-    update_measures(s, t, length, entry, m_kind, m_mask, m_months, m_window, run_start, rec)
+    update_measures(s, t, length, entry, measures.kind, measures.mask, measures.months, measures.window, run_start, rec)
     if is_benefit[_u(s)]:
         clock += length
     else:
@@ -291,9 +295,8 @@ def _spell(threshold, u2, s, d, j, clock, off, t, g, entry, T, use_effect, n_exi
 
 
 @njit(cache=True, inline="always")
-def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, rule_after, rule_dest, is_benefit,
-                     clock_edges, clock_reset, entry_state, entry_duration, entry_clock, effect_of, segment_start,
-                     mult, measures, use_a, top_a, arm_a, paired, arm_b):
+def _simulate_person(state, g, entry, T, rates, rules, benefit, cohort, scale, mult, measures, use_a, top_a, arm_a,
+                     paired, arm_b):
     """One participant in one arm (``arm_a``), or in the treated arm and the counterfactual (``arm_b``) at once.
 
     An arm is ``(seg, run_start, diff, rec)``: its segment rates, the run
@@ -310,12 +313,10 @@ def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, r
     """
     seg_a, run_start_a, diff_a, rec_a = arm_a
     seg_b, run_start_b, diff_b, rec_b = arm_b
-    m_kind = measures[0]
-    s_a, d_a, j_a, clock_a = _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind,
-                                           run_start_a, rec_a)
+    s_a, d_a, j_a, clock_a = _start_person(g, cohort, rates.segment_start, measures.kind, run_start_a, rec_a)
     s_b, d_b, j_b, clock_b = s_a, d_a, j_a, clock_a  # both arms enrol in the same state
     if paired:
-        _start_person(g, entry_state, entry_duration, entry_clock, segment_start, m_kind, run_start_b, rec_b)
+        _start_person(g, cohort, rates.segment_start, measures.kind, run_start_b, rec_b)
     off_a = off_b = 0
     t_a = t_b = entry
     going_a = entry < T
@@ -325,22 +326,16 @@ def _simulate_person(state, g, entry, T, n_exits, exit_dest, base_rate, scale, r
         state, u2 = next_uniform(state)
         if going_a:
             s_a, d_a, j_a, clock_a, off_a, t_a, going_a = _spell(
-                threshold, u2, s_a, d_a, j_a, clock_a, off_a, t_a, g, entry, T, use_a, n_exits, exit_dest, base_rate,
-                scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_a,
-                top_a, mult, measures, run_start_a, diff_a, rec_a)
+                threshold, u2, s_a, d_a, j_a, clock_a, off_a, t_a, g, entry, T, use_a, rates, rules, benefit, scale,
+                seg_a, top_a, mult, measures, run_start_a, diff_a, rec_a)
         if going_b:
             s_b, d_b, j_b, clock_b, off_b, t_b, going_b = _spell(
-                threshold, u2, s_b, d_b, j_b, clock_b, off_b, t_b, g, entry, T, False, n_exits, exit_dest, base_rate,
-                scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, effect_of, segment_start, seg_b,
-                0, mult, measures, run_start_b, diff_b, rec_b)
+                threshold, u2, s_b, d_b, j_b, clock_b, off_b, t_b, g, entry, T, False, rates, rules, benefit, scale,
+                seg_b, 0, mult, measures, run_start_b, diff_b, rec_b)
 
 
 @njit(cache=True, nogil=True, _nrt=False)
-def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base_rate, rule_after, rule_dest,
-                   is_benefit, clock_edges, clock_reset, group_of, entry_state, entry_duration, entry_clock,
-                   intake_cdf, effect_of, segment_start, m_kind, m_mask, m_months, m_window,
-                   n_participants, rate_scale, effect_params, effect_profile, profile_len,
-                   weights, out, records, entry_month, scratch):
+def simulate_draws(keys, arm_slot, rates, rules, benefit, cohort, measures, draws, outputs, scratch):
     """Simulate the draws of ``draw_ids``, one after another; fill the output arrays in place.
 
     Occupancy is tallied per arm in a difference array small enough to stay
@@ -363,10 +358,15 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     keys : uint64[2]
         Stream keys: programme participants (treated and counterfactual share
         it), control group.
-    draw_ids : int64[D]
-        Global draw index of each local draw (streams are keyed by it).
     arm_slot : int64[3]
         Output slot of treated, counterfactual, control; -1 if not simulated.
+    rates, rules, benefit, cohort, measures : named tuples
+        The model's groups (:func:`~sirisk.engine.arguments.model_arguments`).
+    draws : DrawSlice
+        Global draw index of each local draw (streams are keyed by it) and
+        the per-draw inputs.
+    outputs : Outputs
+        The arrays written, and the weights:
     weights : float64[D or 1, S, B, W]
         Weights per person-month, per draw or one set for all draws; read
         only if ``out`` is weighted.
@@ -378,15 +378,20 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
     scratch : tuple
         Working arrays from :func:`kernel_scratch`, fully rewritten for
         every draw: results cannot depend on how the draws are split.
-    Other arrays: see :class:`~sirisk.engine.lowering.LoweredModel` and
-    :class:`~sirisk.engine.lowering.DrawInputs`.
+    The fields of every group are those of :mod:`sirisk.engine.arguments`.
     """
+    draw_ids, n_participants, rate_scale = draws.draw_ids, draws.n_participants, draws.rate_scale
+    effect_params, effect_profile, profile_len = draws.effect_params, draws.effect_profile, draws.profile_len
+    weights, out, records, entry_month = outputs.weights, outputs.out, outputs.records, outputs.entry_month
+    base_rate, effect_of, segment_start = rates.base_rate, rates.effect_of, rates.segment_start
+    group_of, intake_cdf, n_control = cohort.group_of, cohort.intake_cdf, cohort.n_control
+    is_benefit = benefit.is_benefit
+    m_kind = measures.kind
     D = draw_ids.shape[0]
     T = out.shape[2]
     N = entry_month.shape[2]
     Q = m_kind.shape[0]
     mult, seg_plain, seg_effect, run_start, entries, diff, acc, people, run_start_b, diff_b = scratch
-    measures = (m_kind, m_mask, m_months, m_window)
     entries_for = -1  # the cohort size `entries` holds the enrolment months of
     # Treated and counterfactual share a stream: one pass over the people for both.
     paired = arm_slot[0] >= 0 and arm_slot[1] >= 0
@@ -419,10 +424,9 @@ def simulate_draws(keys, draw_ids, arm_slot, n_control, n_exits, exit_dest, base
             for i in range(n):
                 entry_month[row, _u(slot), i] = entries[i]
                 entry_month[row, _u(slot_b), i] = entries[i]  # the same cell when not paired
-                _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, n_exits, exit_dest, base_rate,
-                                 scale, rule_after, rule_dest, is_benefit, clock_edges, clock_reset, entry_state,
-                                 entry_duration, entry_clock, effect_of, segment_start, mult, measures, use_effect,
-                                 top, (seg, run_start, diff, records[row, _u(slot), i]), pair,
+                _simulate_person(stream_start(key, draw, i), group_of[i], entries[i], T, rates, rules, benefit, cohort,
+                                 scale, mult, measures, use_effect, top,
+                                 (seg, run_start, diff, records[row, _u(slot), i]), pair,
                                  (seg_plain, run_start_b, diff_b, records[row, _u(slot_b), i]))
             for i in range(n, N):
                 for q in range(Q):

@@ -13,6 +13,7 @@ import xarray as xr
 from .. import _versions
 from ..errors import SpecError
 from ..model.programme import Programme
+from .arguments import Outputs, draw_arguments, model_arguments
 from .kernel import kernel_scratch, simulate_draws
 from .lowering import DrawInputs, LoweredModel, lower_draws, lower_model
 from .._seeding import seed_sequence
@@ -140,7 +141,7 @@ def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, ke
     n_control = programme.control_size if "control" in arms else 0
     N = int(max(inputs.n_participants.max(initial=0), n_control, 1))
     arm_slot = np.array([arms.index(a) if a in arms else -1 for a in ARMS], dtype=np.int64)
-    group_of = programme.cohort.subgroup_of_participants(N)
+    static = model_arguments(model, programme, participant_slots=N, control="control" in arms)
     if weights is None:
         weights = np.zeros((1, S, B, 0))
         out = np.empty((D, A, T, S, B), dtype=np.int32)  # every cell is written
@@ -149,20 +150,14 @@ def run_kernel(programme: Programme, model: LoweredModel, inputs: DrawInputs, ke
     records = np.empty((D, A, N, Q), dtype=np.int16)
     entry_month = np.empty((D, A, N), dtype=np.int16)
     weights = np.ascontiguousarray(weights, dtype=np.float64)
-    shared = (
-        keys, arm_slot, np.int64(n_control), model.n_exits, model.exit_dest, model.base_rate,
-        model.rule_after, model.rule_dest, model.is_benefit, model.clock_edges, np.int64(model.clock_reset),
-        group_of, model.entry_state, model.entry_duration, model.entry_clock, model.intake_cdf, model.effect_of,
-        model.segment_start, model.measure_kind, model.measure_mask, model.measure_months, model.measure_window)
     per_draw = weights.shape[0] > 1
 
     def run(lo: int, hi: int) -> None:
         # Slices of the per-draw arrays are views: the kernel writes straight into the outputs.
-        simulate_draws(
-            shared[0], draw_ids[lo:hi], *shared[1:],
-            inputs.n_participants[lo:hi], inputs.rate_scale[lo:hi], inputs.effect_params[lo:hi],
-            inputs.effect_profile, inputs.profile_len, weights[lo:hi] if per_draw else weights,
-            out[lo:hi], records[lo:hi], entry_month[lo:hi], kernel_scratch(model, inputs, N, weights.shape[3]))
+        outputs = Outputs(weights[lo:hi] if per_draw else weights, out[lo:hi], records[lo:hi], entry_month[lo:hi])
+        simulate_draws(keys, arm_slot, static.rates, static.rules, static.clock, static.cohort, static.measures,
+                       draw_arguments(inputs, draw_ids, lo, hi), outputs,
+                       kernel_scratch(model, inputs, N, weights.shape[3]))
 
     _in_threads(run, D, numba.get_num_threads())
     return {"occupancy" if out.ndim == 5 else "weighted_occupancy": out, "records": records,
