@@ -213,3 +213,30 @@ def test_the_board_table_reads_each_tranche(pilot):
     assert float(est.sel(statistic="p_junior_loss")) == 1.0 and float(est.sel(statistic="p_senior_loss")) == 1.0
     assert float(est.sel(statistic="senior_moic_mean")) == pytest.approx(60_000 / 300_000 / 2)
     assert np.isnan(float(table.estimate.sel(programme="portfolio", statistic="p_junior_loss")))
+
+
+def test_design_tools_read_a_tranche_by_name():
+    from sirisk.design.evaluator import DesignEvaluator
+    from sirisk.design.metrics import parse_metric
+    from sirisk.scenarios import load
+
+    portfolio, uncertainty, _ = load("dsi2021")
+    holbaek = portfolio.deals[0]
+    layered = dataclasses.replace(holbaek, investor=dataclasses.replace(
+        holbaek.investor, tranches=[sr.Tranche("senior", 0.7, return_cap_per_year=0.03), sr.Tranche("junior", 0.3)]))
+    layered = dataclasses.replace(portfolio, deals=(layered,) + portfolio.deals[1:])
+    sim = sr.simulate_portfolio(layered, draws=200, rng=11, uncertainty=uncertainty)
+    loss = parse_metric("holbaek/tranche_loss[senior]", layered)
+    assert (loss.variable, loss.tranche, loss.is_boolean) == ("tranche_loss", "senior", True)
+    got = DesignEvaluator(layered, sim, [loss]).values(layered)[loss]
+    np.testing.assert_array_equal(got, sr.settle(layered, sim).tranche_loss.sel(tranche="senior", programme="holbaek"))
+    # Dearer outcomes pay the first-loss tranche more: solve the price for its mean MOIC of 0.5.
+    result = sr.calibrate(layered, sim, vary={"holbaek/contract.mechanisms[0].scale": (0.0, 10.0)},
+                          target={"holbaek/tranche_moic[junior]": ("mean", 0.5)})
+    scale = sr.term_value(result.portfolio, "holbaek/contract.mechanisms[0].scale")
+    moic = sr.settle(result.portfolio, sim).tranche_moic.sel(tranche="junior", programme="holbaek")
+    assert result.feasible and 0.0 < scale < 10.0 and abs(float(moic.mean()) - 0.5) < 0.01
+    with pytest.raises(sr.SpecError, match=r"tranche is 'mezzanine'; holbaek's investor has the tranches"):
+        parse_metric("holbaek/tranche_irr[mezzanine]", layered)
+    with pytest.raises(sr.SpecError, match=r"tranche is 'senior'; holbaek's investor has no tranches"):
+        parse_metric("holbaek/tranche_irr[senior]", portfolio)

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..money.kernels import IRR_REASONS
 
-__all__ = ["Variable", "VARIABLES", "PORTFOLIO_VARIABLES", "variables_with_dims", "MONTHLY", "PER_DRAW",
+__all__ = ["Variable", "VARIABLES", "PORTFOLIO_VARIABLES", "variables_with_dims", "MONTHLY", "PER_DRAW", "PER_TRANCHE",
            "SCHEMA_VERSION", "MONEY"]
 
 SCHEMA_VERSION = 4  # 3: money in the portfolio's currency, a payer per programme, floor_payment; 4: tranches
@@ -154,3 +154,4 @@ def variables_with_dims(dims: tuple[str, ...]) -> list[Variable]:
 
 MONTHLY = tuple(v.name for v in _TABLE if "month" in v.dims and v.name != "budget_cost")
 PER_DRAW = tuple(v.name for v in variables_with_dims(_DRAW))
+PER_TRANCHE = tuple(v.name for v in variables_with_dims(_TRANCHE))  # one value per draw and tranche

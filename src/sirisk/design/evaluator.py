@@ -80,10 +80,12 @@ class DesignEvaluator:
         portfolio_wide = any(m.programme is None for m in self.metrics)
         self.needed = self.names if portfolio_wide else [n for n in self.names
                                                          if any(m.programme == n for m in self.metrics)]
-        self.variables = {n: sorted({m.variable for m in self.metrics if m.programme == n}) for n in self.needed}
+        # What to read of each deal's flows: (variable, tranche or None).
+        self.variables = {n: sorted({(m.variable, m.tranche or "") for m in self.metrics if m.programme == n})
+                          for n in self.needed}
         wanted = {m.variable for m in self.metrics if m.programme is None}
         for n in self.needed:  # the parts of each deal a portfolio metric sums
-            extra = {_PORTFOLIO_SOURCES[v] for v in wanted if v in _PORTFOLIO_SOURCES}
+            extra = {(_PORTFOLIO_SOURCES[v], "") for v in wanted if v in _PORTFOLIO_SOURCES}
             self.variables[n] = sorted(set(self.variables[n]) | extra)
         self.portfolio_irr = "portfolio_investor_irr" in wanted
         self.batch_size = int(batch_size)
@@ -133,7 +135,7 @@ class DesignEvaluator:
         n = self.n_draws
         result = {}
         for d in deals:
-            out = {v: np.empty(n, dtype=VARIABLES[v].dtype) for v in self.variables.get(d.name, ())}
+            out = {key: np.empty(n, dtype=VARIABLES[key[0]].dtype) for key in self.variables.get(d.name, ())}
             result[d.name] = (out, [] if self.portfolio_irr else None)
         with using(self.threads), _memory.keep_freed_memory():
             for lo in range(0, n, self.batch_size):
@@ -142,8 +144,9 @@ class DesignEvaluator:
                                         [self._memo.setdefault((m, lo), {}) for m in names])
                 for d, f in zip(deals, flows):
                     out, kept = result[d.name]
-                    for v, a in out.items():
-                        a[lo:hi] = getattr(f, v)
+                    for (v, tranche), a in out.items():
+                        value = getattr(f, v)
+                        a[lo:hi] = value[:, f.tranches.index(tranche)] if tranche else value
                     if kept is not None:
                         kept.append(f.investor_cash_flow)
         self._settled[names] = ((deals, pool_cap), result)
@@ -158,12 +161,12 @@ class DesignEvaluator:
         result = {}
         for m in self.metrics:
             if m.programme is not None:
-                result[m] = per_deal[m.programme][0][m.variable]
+                result[m] = per_deal[m.programme][0][(m.variable, m.tranche or "")]
             elif m.variable in _PORTFOLIO_SOURCES:
                 source = _PORTFOLIO_SOURCES[m.variable]
                 total = np.zeros(self.n_draws)
                 for n in self.needed:
-                    total = total + per_deal[n][0][source]
+                    total = total + per_deal[n][0][(source, "")]
                 result[m] = total
             else:
                 result[m] = self._portfolio_irr(portfolio, per_deal)

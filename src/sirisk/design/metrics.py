@@ -1,7 +1,8 @@
 """Metrics by path and their statistics with Monte Carlo errors, for targets, constraints and tables.
 
 A metric path names a per-draw results variable (:mod:`sirisk.analysis.schema`)
-of one programme, ``"holbaek/investor_irr"``, or of the portfolio,
+of one programme, ``"holbaek/investor_irr"``, of one of its investor's
+tranches, ``"holbaek/tranche_loss[senior]"``, or of the portfolio,
 ``"portfolio/investor_irr"`` (the variables ``portfolio_*``). A statistic
 says what of its distribution over draws counts: ``"mean"``, ``"median"``,
 ``"quantile(0.05)"``, or ``"probability"`` (of a yes/no variable such as
@@ -31,23 +32,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis import summary
-from ..analysis.schema import PER_DRAW, PORTFOLIO_VARIABLES, VARIABLES
+from ..analysis.schema import PER_DRAW, PER_TRANCHE, PORTFOLIO_VARIABLES, VARIABLES
 from ..errors import SpecError
 
 __all__ = ["MetricPath", "Statistic", "parse_metric", "parse_statistic", "BOOLEAN_METRICS"]
 
 BOOLEAN_METRICS = tuple(n for n in PER_DRAW if VARIABLES[n].is_boolean)
 _QUANTILE = re.compile(r"^quantile\(\s*([0-9.eE+-]+)\s*\)$")
+_TRANCHE = re.compile(r"^(\w+)\[(\w+)\]$")  # tranche_irr[senior]
 _PORTFOLIO = {name[len("portfolio_"):]: name for name in PORTFOLIO_VARIABLES}
 
 
 @dataclass(frozen=True)
 class MetricPath:
-    """A per-draw results variable of one programme (``programme``) or of the portfolio (``programme`` None)."""
+    """A per-draw results variable of one programme (``programme``) or of the portfolio (``programme`` None),
+    or of one of a programme's tranches (``tranche``)."""
 
     text: str
     programme: str | None
     variable: str
+    tranche: str | None = None
 
     @property
     def is_boolean(self) -> bool:
@@ -68,9 +72,19 @@ def parse_metric(path: str, portfolio) -> MetricPath:
         return MetricPath(path, None, _PORTFOLIO[variable])
     if programme not in names:
         raise SpecError(f"{where}: programme is {programme!r}; must be one of {tuple(names)} or 'portfolio'")
+    layered = _TRANCHE.match(variable)
+    if layered:
+        variable, tranche = layered.groups()
+        if variable not in PER_TRANCHE:
+            raise SpecError(f"{where}: variable is {variable!r}; a tranche's metric is one of {', '.join(PER_TRANCHE)}")
+        tranches = portfolio.deals[names.index(programme)].investor.tranche_names
+        if tranche not in tranches:
+            raise SpecError(f"{where}: tranche is {tranche!r}; {programme}'s investor has "
+                            + (f"the tranches {tranches}" if tranches else "no tranches"))
+        return MetricPath(path, programme, variable, tranche)
     if variable not in PER_DRAW:
         raise SpecError(f"{where}: variable is {variable!r}; a metric is one value per draw: one of "
-                        f"{', '.join(PER_DRAW)}")
+                        f"{', '.join(PER_DRAW)}, or a tranche's ({', '.join(PER_TRANCHE)}) as variable[tranche]")
     return MetricPath(path, programme, variable)
 
 
