@@ -240,3 +240,17 @@ def test_design_tools_read_a_tranche_by_name():
         parse_metric("holbaek/tranche_irr[mezzanine]", layered)
     with pytest.raises(sr.SpecError, match=r"tranche is 'senior'; holbaek's investor has no tranches"):
         parse_metric("holbaek/tranche_irr[senior]", portfolio)
+
+
+def test_the_command_line_table_has_a_block_per_tranche(pilot):
+    from sirisk.cli.table import summary_table
+
+    deal = pilot(sr.RateCard({"job": 60_000}), tranches=_layers())
+    results = [sr.settle(deal, sr.Measured("pilot", enrolment_months=[0, 0, 1, 1],
+                                           achieved={"job": jobs, "off_benefit": [-1] * 4}))
+               for jobs in ([3, -1, -1, -1], [3, 5, 8, 9])]
+    text = summary_table(sr.risk_summary(xr.concat(results, dim="draw", data_vars="all")), "pilot")
+    # Senior: 60,000 then 240,000 of its 300,000 (MOIC 0.2 and 0.8, mean 0.5); junior: nothing both times.
+    assert "Investor's tranche 'senior'" in text and "Investor's tranche 'junior'" in text
+    senior = text[text.index("Investor's tranche 'senior'"):].splitlines()[2]
+    assert "0.50" in senior and "100.0%" in senior

@@ -8,7 +8,8 @@ from ..money.currency import DEFAULT_CURRENCY, millions_label
 
 __all__ = ["summary_table", "yearly_table", "payer_name"]
 
-# (column heading, statistic, kind): kind "mio" (money shown in millions) or "pct" (a share, shown in %);
+# (column heading, statistic, kind): kind "mio" (money shown in millions), "pct" (a share, shown in %) or "x"
+# (a multiple);
 # "{payer}" is the holder that pays for outcomes
 BLOCKS = (
     ("{payer}", (("net saving, PV, mean", "municipal_net_pv_mean", "mio"),
@@ -32,13 +33,21 @@ BLOCKS = (
 def _cell(est, se, mass, kind) -> str:
     if not np.isfinite(est):
         return "-"
-    scale, unit = (1e6, "") if kind == "mio" else (0.01, "%")
-    value = f"{est / scale:.2f}" if kind == "mio" else f"{est / scale:.1f}%"
+    scale = {"mio": 1e6, "x": 1.0}.get(kind, 0.01)
+    value = f"{est / scale:.1f}%" if kind == "pct" else f"{est / scale:.2f}"
     if np.isfinite(mass) and mass >= 0.01 and (not np.isfinite(se) or se == 0 or mass >= 0.05):
         return f"{value} [at {100 * mass:.0f}% of draws]"  # a point mass: its share says more than an error of 0
     if not np.isfinite(se):
         return value
-    return f"{value} ({se / scale:.2f})" if kind == "mio" else f"{value} ({se / scale:.1f})"
+    return f"{value} ({se / scale:.1f})" if kind == "pct" else f"{value} ({se / scale:.2f})"
+
+
+def _tranche_blocks(table) -> tuple:
+    """A block per tranche of the investor, where the results have tranches (see risk_summary)."""
+    names = [str(s)[:-len("_moic_mean")] for s in table.statistic.values if str(s).endswith("_moic_mean")]
+    return tuple((f"Investor's tranche {t!r}", (("median IRR", f"{t}_irr_median", "pct"),
+                                                 ("MOIC, mean", f"{t}_moic_mean", "x"),
+                                                 ("P(loss)", f"p_{t}_loss", "pct"))) for t in names)
 
 
 def payer_name(payers) -> str:
@@ -60,7 +69,7 @@ def summary_table(table, title: str, *, currency: str = DEFAULT_CURRENCY, payers
     programmes = [str(p) for p in table.programme.values]
     lines = [title]
     money = millions_label(currency)
-    for heading, columns in BLOCKS:
+    for heading, columns in BLOCKS + _tranche_blocks(table):
         heading = heading.format(payer=payer_name(payers))
         cells = [[_cell(float(table.estimate.sel(programme=p, statistic=s)), float(table.mc_se.sel(programme=p, statistic=s)),
                         float(table.point_mass.sel(programme=p, statistic=s)), kind) for _, s, kind in columns]
