@@ -138,3 +138,14 @@ def test_the_design_evaluator_settles_a_pool_together():
         np.testing.assert_array_equal(values, sr.settle(design, sim).guarantee_draw.isel(programme=0).values)
     assert not np.array_equal(got[0], got[1])  # the pool binds: another deal's cap moves this deal's draw
     assert sr.settle(portfolio, sim).portfolio_guarantee_draw.max() <= 6e6 * (1 + 1e-12)
+
+
+def test_a_pool_that_cannot_bind_is_warned_about(pilot):
+    def pair(pool):
+        a = pilot(CARD, guarantee=sr.Guarantee(cap=400_000), principal_floor_share=1.0)
+        b = dataclasses.replace(a, programme=dataclasses.replace(a.programme, name="other"))
+        return sr.Portfolio("pair", [a, b], guarantee_pool_cap=pool)
+
+    assert pair(500_000).warnings == ()
+    assert pair(800_000).warnings == ("portfolio 'pair': guarantee_pool_cap is 800,000; the pooled guarantees' caps "
+                                      "sum to 800,000, so the pool never binds",)

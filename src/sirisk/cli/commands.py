@@ -128,9 +128,8 @@ def _run(args, outputs: Outputs) -> int:
     settings = _settings(args, run)
     formats = parse_formats(args.format)
     sim, save_to = _simulation_option(args, portfolio, uncertainty, settings, RUN_MEMORY)
-    for deal in portfolio.deals:
-        for warning in deal.warnings:
-            print(f"sirisk: warning: {warning}", file=sys.stderr)
+    for warning in portfolio.warnings:
+        print(f"sirisk: warning: {warning}", file=sys.stderr)
     out = folder_for_writing(args.out, "--out")  # checked and created last: nothing is left by bad input
     figures = {"investor_irr.png": plot.investor_irr, "municipal_net_fan.png": plot.municipal_net_fan,
                "guarantee_draws.png": plot.guarantee_draws, "tornado.png": plot.tornado}
@@ -280,9 +279,8 @@ def _validate(args, outputs: Outputs) -> int:
     portfolio, uncertainty, run = s.portfolio, s.uncertainty, s.run
     settings = _settings(args, run)
     _check_run(portfolio, uncertainty, settings, RUN_MEMORY)
-    for deal in portfolio.deals:
-        for warning in deal.warnings:
-            print(f"warning: {warning}")
+    for warning in portfolio.warnings:
+        print(f"warning: {warning}")
     print(f"{args.file}: valid: portfolio {portfolio.name!r} with {len(portfolio.deals)} programmes "
           f"({', '.join(d.name for d in portfolio.deals)}), "
           f"{len(uncertainty.names) if uncertainty else 0} uncertain inputs, run settings {run or 'default'}"

@@ -348,6 +348,26 @@ class Portfolio:
                                f"must not exceed investment_limit={limit:,.0f}")
 
     @property
+    def warnings(self) -> tuple[str, ...]:
+        """Terms that can never bite (valid, but almost certainly not what was meant): each deal's, and the pool's.
+
+        Examples
+        --------
+        >>> import dataclasses
+        >>> from sirisk.scenarios import load
+        >>> dataclasses.replace(load("dsi2021")[0], guarantee_pool_cap=20e6).warnings[-1]
+        "portfolio 'dsi2021': guarantee_pool_cap is 20,000,000; the pooled guarantees' caps sum to 15,000,000, so the pool never binds"
+        """
+        out = [w for d in self.deals for w in d.warnings]
+        if self.guarantee_pool_cap is not None:
+            caps = sum(d.guarantee.cap for d in self.deals
+                       if d.guarantee is not None and d.investor.floor_funded_by == "guarantor")
+            if self.guarantee_pool_cap >= caps:
+                out.append(f"portfolio {self.name!r}: guarantee_pool_cap is {self.guarantee_pool_cap:,.0f}; the pooled "
+                           f"guarantees' caps sum to {caps:,.0f}, so the pool never binds")
+        return tuple(out)
+
+    @property
     def currency(self) -> str:
         """The ISO 4217 code of every amount of the portfolio's deals."""
         return self.deals[0].currency
