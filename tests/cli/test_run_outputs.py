@@ -98,3 +98,22 @@ def test_provenance_must_be_a_registry():
     portfolio, uncertainty, _ = load("dsi2021")
     with pytest.raises(Exception, match="provenance is a str; must be a sirisk.scenarios.provenance.Provenance"):
         io.dumps(portfolio, uncertainty, provenance="from the call")
+
+
+def test_describe_says_the_capital_stack(tmp_path, capsys):
+    import dataclasses
+
+    import sirisk as sr
+    from sirisk import io
+    from sirisk.scenarios import load
+
+    portfolio, uncertainty, _ = load("dsi2021")
+    holbaek = portfolio.deals[0]
+    layered = dataclasses.replace(holbaek, investor=dataclasses.replace(
+        holbaek.investor, tranches=[sr.Tranche("senior", 0.8, return_cap_per_year=0.04), sr.Tranche("foundation", 0.2)]))
+    portfolio = dataclasses.replace(portfolio, deals=(layered,) + portfolio.deals[1:], guarantee_pool_cap=8e6)
+    io.dump(tmp_path / "stack.toml", portfolio, uncertainty)
+    assert main(["describe", str(tmp_path / "stack.toml")]) == 0
+    text = capsys.readouterr().out
+    assert "guarantees pooled up to 8,000,000 DKK" in text.splitlines()[0]
+    assert "in tranches senior 80 %, foundation 20 %, guarantee up to 5,000,000" in text

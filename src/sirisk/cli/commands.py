@@ -255,16 +255,26 @@ def _calibrate(args, outputs: Outputs) -> int:
     return 0 if result.feasible else 1
 
 
+def _stack(deal) -> str:
+    """The deal's capital stack in words: tranches senior first, and its guarantee."""
+    layers = deal.investor.tranches or ()
+    tranches = (" in tranches " + ", ".join(f"{t.name} {100 * t.share:g} %" for t in layers)) if layers else ""
+    guarantee = "" if deal.guarantee is None else f", guarantee up to {deal.guarantee.cap:,.0f}"
+    return tranches + guarantee
+
+
 def _describe(args, outputs: Outputs) -> int:
     portfolio, uncertainty, text, _ = _scenario(args.scenario)
     limit = ("no investment limit" if portfolio.investment_limit is None
              else f"investment limit {portfolio.investment_limit:,.0f} {portfolio.currency}")
+    pool = ("" if portfolio.guarantee_pool_cap is None
+            else f"; guarantees pooled up to {portfolio.guarantee_pool_cap:,.0f} {portfolio.currency}")
     print(f"{portfolio.name}: {len(portfolio.deals)} programmes, {limit}; outcomes paid by "
-          f"{', '.join(sorted({d.payer for d in portfolio.deals}))}")
+          f"{', '.join(sorted({d.payer for d in portfolio.deals}))}{pool}")
     for d in portfolio.deals:
         p = d.programme
         print(f"  {p.name}: {p.cohort.size} people over {p.cohort.intake_months} months, states "
-              f"{', '.join(p.state_names)}; investment {d.investor.commitment:,.0f} {d.currency}")
+              f"{', '.join(p.state_names)}; investment {d.investor.commitment:,.0f} {d.currency}{_stack(d)}")
     varied = len(uncertainty.names) if uncertainty else 0
     print(f"\nWhere every number comes from ({varied} inputs varied by the uncertainty layer):")
     print(text)
