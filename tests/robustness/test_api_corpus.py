@@ -214,6 +214,17 @@ CASES = {
                                         ["achieved['job'] at month 3 is 6", "cannot exceed the 5 enrolled"]),
     "Effect: negative weight": (lambda c: sr.Effect("e", ["a->b"], hazard_ratio=1.2, profile=(0.5, -0.2)),
                                 ["profile[1] is -0.2", "a weight must be >= 0"]),
+    # the capital stack
+    "InvestorTerms: a tranche as a word": (lambda c: sr.InvestorTerms(1e6, tranches=["senior", "junior"]),
+                                           ["tranches is 'senior'", "must be a Tranche"]),
+    "Tranche: a share in words": (lambda c: sr.Tranche("senior", "most"), ["share is 'most'", "must be a finite number"]),
+    "Tranche: a share not a number": (lambda c: sr.Tranche("senior", float("nan")), ["share is nan"]),
+    "Tranche: a name with a space": (lambda c: sr.Tranche("first loss", 0.2), ["name is 'first loss'"]),
+    "Portfolio: a pool in words": (lambda c: sr.Portfolio("p", [c["deal"]], guarantee_pool_cap="all"),
+                                   ["guarantee_pool_cap is 'all'", "must be a finite number"]),
+    "metric: a tranche of none": (lambda c: sr.calibrate(c["deal"], c["sim"], vary={SCALE: (0, 2)},
+                                                         target={"rich/tranche_irr[senior]": ("mean", 0.1)}),
+                                  ["tranche is 'senior'", "no tranches"]),
     "Programme: a huge control group": (lambda c: sr.Programme(
         "x", [sr.State("a"), sr.State("b")], [sr.Transition("a", "b", (0.1,))],
         sr.Cohort([5], [sr.Subgroup("all", 1.0, "a")]), horizon_months=6, control_size=10 ** 12),
