@@ -254,3 +254,12 @@ def test_the_command_line_table_has_a_block_per_tranche(pilot):
     assert "Investor's tranche 'senior'" in text and "Investor's tranche 'junior'" in text
     senior = text[text.index("Investor's tranche 'senior'"):].splitlines()[2]
     assert "0.50" in senior and "100.0%" in senior
+
+
+def test_a_floor_of_the_senior_share_guarantees_the_senior_alone(pilot):
+    # docs/money.md: a floor of 75 % under a 75 % senior at 0 % tops the receipts up to 300,000, all the senior's.
+    deal = pilot(sr.RateCard({"job": 60_000}), principal_floor_share=0.75, guarantee=sr.Guarantee(cap=1e6),
+                 tranches=_layers())
+    r = _settle(deal, [3, -1, -1, -1])
+    assert float(r.guarantee_draw) == 240_000
+    assert _tranche(r, "senior", "tranche_receipts") == 300_000 and _tranche(r, "junior", "tranche_receipts") == 0
