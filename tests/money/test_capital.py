@@ -22,7 +22,7 @@ def _run(cost, due, cap_year=None, maturity=None, floor=0.0, guarantee_cap=0.0, 
     s, p = s[None], p[None]
     waterfall(cost[None], due[None], np.array([cap]), np.array([T - 1 if maturity is None else maturity]),
               np.full((1, D), float(floor)), coupons[None], np.array([float(guarantee_cap)]),
-              np.array([float(surplus_share)]), np.inf, paid, inv, g, s, p)
+              np.array([float(surplus_share)]), np.inf, False, paid, inv, g, s, p)
     return paid[0, 0], inv[0, 0], (g[0, 0] if by_month else g[0, 0].sum()), s[0, 0], p[0, 0]
 
 

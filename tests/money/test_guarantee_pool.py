@@ -24,11 +24,11 @@ def pilot():
     return docs_pilot()
 
 
-def _pair(pilot, pool, first=None, second=None):
+def _pair(pilot, pool, first=None, second=None, rule="pro_rata"):
     a = pilot(CARD, guarantee=sr.Guarantee(cap=400_000), **({"principal_floor_share": 1.0} | (first or {})))
     b = pilot(CARD, guarantee=sr.Guarantee(cap=400_000), **({"principal_floor_share": 1.0} | (second or {})))
     b = dataclasses.replace(b, programme=dataclasses.replace(b.programme, name="other"))
-    portfolio = sr.Portfolio("pair", [a, b], guarantee_pool_cap=pool)
+    portfolio = sr.Portfolio("pair", [a, b], guarantee_pool_cap=pool, guarantee_pool_rule=rule)
     return sr.settle(portfolio, [sr.Measured("pilot", **NOBODY), sr.Measured("other", **NOBODY)]).sel(draw=0)
 
 
@@ -42,6 +42,15 @@ def test_requests_in_the_same_month_share_what_is_left_in_proportion(pilot):
     assert r.guarantee_draw.values.tolist() == [250_000, 250_000]
     assert float(r.portfolio_guarantee_draw) == 500_000
     assert r.attrs["guarantee_pool_cap"] == 500_000 and r.attrs["guarantee_exposure_total"] == 500_000
+
+
+def test_in_order_the_first_deal_is_served_in_full_first(pilot):
+    r = _pair(pilot, pool=500_000, rule="in_order")
+    assert r.guarantee_draw.values.tolist() == [400_000, 100_000]
+    r = _pair(pilot, pool=300_000, rule="in_order")
+    assert r.guarantee_draw.values.tolist() == [300_000, 0]
+    with pytest.raises(sr.SpecError, match=r"guarantee_pool_rule is 'first'; must be one of \('pro_rata', 'in_order'\)"):
+        _pair(pilot, pool=300_000, rule="first")
 
 
 def test_an_earlier_maturity_draws_first(pilot):
@@ -84,11 +93,11 @@ def test_a_pool_is_checked_by_name(pilot):
                      guarantee_pool_cap=-1.0)
 
 
-def _run(cost, due, floor, caps, maturity, pool, coupons):
+def _run(cost, due, floor, caps, maturity, pool, coupons, in_order=False):
     K, D, T = cost.shape
     paid, inv, sup = np.empty((K, D, T)), np.empty((K, D, T)), np.empty((K, D, T))
     surplus, principal = np.empty((K, D)), np.empty((K, D))
-    waterfall(cost, due, np.full(K, -1.0), maturity, floor, coupons, caps, np.full(K, 0.2), pool,
+    waterfall(cost, due, np.full(K, -1.0), maturity, floor, coupons, caps, np.full(K, 0.2), pool, in_order,
               paid, inv, sup, surplus, principal)
     return paid, inv, sup, surplus
 
@@ -107,8 +116,8 @@ def test_pooled_draws_stay_within_every_cap_and_conserve_cash(data, K, T):
     coupons = np.zeros((K, T))
     if T > 12:
         coupons[:, 11] = data.draw(st.floats(0, 0.1))
-    pool = data.draw(money)
-    paid, inv, sup, surplus = _run(cost, due, floor, caps, maturity, pool, coupons)
+    pool, in_order = data.draw(money), data.draw(st.booleans())
+    paid, inv, sup, surplus = _run(cost, due, floor, caps, maturity, pool, coupons, in_order)
     _, _, alone, _ = _run(cost, due, floor, caps, maturity, np.inf, coupons)
     drawn = sup.sum(axis=2)
     assert np.all(sup >= 0)

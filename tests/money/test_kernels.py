@@ -94,8 +94,9 @@ def test_payment_stream(data, D, K, T, cap):
 
 
 @SETTINGS
-@given(data=st.data(), K=st.integers(1, 3), D=st.integers(1, 3), T=MONTHS, pooled=st.booleans())
-def test_waterfall(data, K, D, T, pooled):
+@given(data=st.data(), K=st.integers(1, 3), D=st.integers(1, 3), T=MONTHS, pooled=st.booleans(),
+       in_order=st.booleans())
+def test_waterfall(data, K, D, T, pooled, in_order):
     cost, due = _money(data.draw, (K, D, T)), _money(data.draw, (K, D, T))
     rates = data.draw(hnp.arrays(np.float64, (K,), elements=st.sampled_from([-1.0, 0.0, 0.01])))
     maturity = data.draw(hnp.arrays(np.int64, (K,), elements=st.integers(0, T - 1)))
@@ -104,8 +105,8 @@ def test_waterfall(data, K, D, T, pooled):
     caps = data.draw(hnp.arrays(np.float64, (K,), elements=st.sampled_from([0.0, 1e5, np.inf])))
     shares = data.draw(hnp.arrays(np.float64, (K,), elements=st.sampled_from([0.0, 0.2])))
     pool = data.draw(st.floats(0, 1e6)) if pooled else np.inf
-    _same(k.waterfall, cost, due, rates, maturity, floor, coupons, caps, shares, pool, np.empty((K, D, T)),
-          np.empty((K, D, T)), np.empty((K, D, T)), np.empty((K, D)), np.empty((K, D)), outputs=[9, 10, 11, 12, 13])
+    _same(k.waterfall, cost, due, rates, maturity, floor, coupons, caps, shares, pool, in_order, np.empty((K, D, T)),
+          np.empty((K, D, T)), np.empty((K, D, T)), np.empty((K, D)), np.empty((K, D)), outputs=[10, 11, 12, 13, 14])
 
 
 @SETTINGS

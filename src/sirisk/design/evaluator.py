@@ -117,21 +117,21 @@ class DesignEvaluator:
         alone = [(d,) for d in needed if d not in pooled]
         return alone + ([pooled] if any(d.name in self.needed for d in pooled) else [])
 
-    def _settle_unit(self, deals: tuple, pool_cap: float | None) -> dict:
+    def _settle_unit(self, deals: tuple, pool_cap: float | None, pool_rule: str) -> dict:
         """The variables of deals settled together for all draws (and their investor flows per batch, for the
         portfolio IRR): {programme: (values by variable, flows per batch or None)}."""
         names = tuple(d.name for d in deals)
         if not any(d.guarantee is not None and d.investor.floor_funded_by == "guarantor" for d in deals):
             pool_cap = None  # a deal outside the pool
         cached = self._settled.get(names)
-        if cached is not None and cached[0] == (deals, pool_cap):
+        if cached is not None and cached[0] == (deals, pool_cap, pool_rule):
             return cached[1]
         for d in deals:
             before = self._checked.get(d.name)
             if before is None or before.programme != d.programme or before.budget != d.budget:
                 self.simulation.records_for(as_portfolio(d))  # the same check as settle: refused by name
                 self._checked[d.name] = d
-        unit = Portfolio(name="unit", deals=deals, guarantee_pool_cap=pool_cap)
+        unit = Portfolio(name="unit", deals=deals, guarantee_pool_cap=pool_cap, guarantee_pool_rule=pool_rule)
         n = self.n_draws
         result = {}
         for d in deals:
@@ -149,7 +149,7 @@ class DesignEvaluator:
                         a[lo:hi] = value[:, f.tranches.index(tranche)] if tranche else value
                     if kept is not None:
                         kept.append(f.investor_cash_flow)
-        self._settled[names] = ((deals, pool_cap), result)
+        self._settled[names] = ((deals, pool_cap, pool_rule), result)
         return result
 
     def values(self, portfolio: Portfolio) -> dict[MetricPath, np.ndarray]:
@@ -157,7 +157,7 @@ class DesignEvaluator:
         portfolio = self._check(portfolio)
         per_deal = {}
         for unit in self._units(portfolio):
-            per_deal.update(self._settle_unit(unit, portfolio.guarantee_pool_cap))
+            per_deal.update(self._settle_unit(unit, portfolio.guarantee_pool_cap, portfolio.guarantee_pool_rule))
         result = {}
         for m in self.metrics:
             if m.programme is not None:

@@ -44,6 +44,8 @@ def _final_offset(measure, outcome) -> int | None:
     return final
 
 
+POOL_RULES = ("pro_rata", "in_order")  # how a month the guarantee pool cannot cover is shared
+
 @dataclass(frozen=True)
 class Deal:
     """A programme and its money: budget, costs, contract, investor terms, guarantee.
@@ -298,7 +300,12 @@ class Portfolio:
         The most the deals' guarantees pay in all, on top of each
         guarantee's own cap: one pool shared across the portfolio. Deals
         draw on it as their floors fall due; a month's requests beyond what
-        is left are cut in proportion. None: no pool (each deal's cap only).
+        is left are shared as ``guarantee_pool_rule`` says. None: no pool
+        (each deal's cap only).
+    guarantee_pool_rule : {"pro_rata", "in_order"}
+        How a month's requests beyond what is left of the pool are met: cut
+        in proportion, or in the order of ``deals`` (the first deal's in
+        full, then the next's, until the pool is empty).
 
     Examples
     --------
@@ -315,6 +322,7 @@ class Portfolio:
     deals: tuple[Deal, ...]
     investment_limit: float | None = None
     guarantee_pool_cap: float | None = None
+    guarantee_pool_rule: str = "pro_rata"
 
     def __post_init__(self):
         _checks.name("portfolio", "name", self.name)
@@ -331,6 +339,8 @@ class Portfolio:
                 raise _checks.fail(f"{where}: deal {d.name!r}", "budget.holders", tuple(d.budget.holders),
                                    f"all deals of a portfolio share the budget holders of {first.name!r}, "
                                    f"{tuple(first.budget.holders)} (in that order)")
+        if self.guarantee_pool_rule not in POOL_RULES:
+            raise _checks.fail(where, "guarantee_pool_rule", self.guarantee_pool_rule, f"must be one of {POOL_RULES}")
         if self.guarantee_pool_cap is not None:
             object.__setattr__(self, "guarantee_pool_cap",
                                _checks.real(where, "guarantee_pool_cap", self.guarantee_pool_cap, low=0.0))

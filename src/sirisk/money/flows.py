@@ -460,7 +460,7 @@ def _deal_terms(deal: Deal, records: DealRecords, memo: dict | None) -> _Terms:
                   _floor_per_principal(deal.investor, records, achieved_months, T), achieved_months)
 
 
-def _waterfalls(terms: list[_Terms], pool_cap: float = np.inf) -> list[tuple]:
+def _waterfalls(terms: list[_Terms], pool_cap: float = np.inf, pool_in_order: bool = False) -> list[tuple]:
     """The waterfall of deals settled together: (paid, investor, support, surplus, principal) per deal.
 
     One deal's arrays go in as they are; several (a guarantee pool) are
@@ -491,7 +491,7 @@ def _waterfalls(terms: list[_Terms], pool_cap: float = np.inf) -> list[tuple]:
                         for t in terms]),
               np.array([t.funder_cap for t in terms]),
               np.array([0.0 if t.deal.guarantee is None else t.deal.guarantee.surplus_share for t in terms]),
-              float(pool_cap), paid, investor, support, surplus, principal)
+              float(pool_cap), bool(pool_in_order), paid, investor, support, surplus, principal)
     out = []
     for k, t in enumerate(terms):
         Tk = t.capital.shape[1]
@@ -526,6 +526,7 @@ def portfolio_flows(portfolio: Portfolio, records: Sequence[DealRecords],
     """Money of every deal of ``portfolio`` for the same draws: :func:`deal_flows`, with a guarantee pool.
 
     Without ``portfolio.guarantee_pool_cap`` the deals settle one by one.
+    A month the pool cannot cover is shared as ``portfolio.guarantee_pool_rule`` says.
     With it, the deals whose floors draw on a guarantee settle together, so
     that their draws in all stay within the pool (each within its own cap
     too); the other deals settle one by one.
@@ -542,7 +543,9 @@ def portfolio_flows(portfolio: Portfolio, records: Sequence[DealRecords],
     memos = [None] * len(deals) if memos is None else memos
     terms = [_deal_terms(d, r, m) for d, r, m in zip(deals, records, memos)]
     pooled = [k for k, t in enumerate(terms) if t.guaranteed] if portfolio.guarantee_pool_cap is not None else []
-    outputs = dict(zip(pooled, _waterfalls([terms[k] for k in pooled], portfolio.guarantee_pool_cap))) if pooled else {}
+    in_order = portfolio.guarantee_pool_rule == "in_order"
+    outputs = (dict(zip(pooled, _waterfalls([terms[k] for k in pooled], portfolio.guarantee_pool_cap, in_order)))
+               if pooled else {})
     return [_assemble(t, *(outputs[k] if k in outputs else _waterfalls([t])[0])) for k, t in enumerate(terms)]
 
 

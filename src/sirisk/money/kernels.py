@@ -244,14 +244,15 @@ def _waterfall_month(state, cost, due, cap_rate_month, t, maturity, floor_per_pr
 
 @njit(cache=True, parallel=True)
 def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_rate, guarantee_cap, surplus_share,
-              pool_cap, paid, investor, support, surplus, principal):
+              pool_cap, pool_in_order, paid, investor, support, surplus, principal):
     """Investor capital, capped repayment, surplus share, floors covered by their funder: deals settled together.
 
     Each deal ``k`` runs its own waterfall; they meet only in a guarantee
     pool: its draws, summed over the deals, never exceed ``pool_cap``. In a
     month whose requests exceed what is left of the pool, each is cut in
-    proportion (what a deal did not get, it asks for again on a later
-    coupon date or at maturity, like any shortfall).
+    proportion, or (``pool_in_order``) the deals are served in their order
+    until the pool is empty; what a deal did not get, it asks for again on a
+    later coupon date or at maturity, like any shortfall.
 
     Parameters
     ----------
@@ -275,6 +276,8 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_r
         above the capital drawn so far, paid to the guarantor as received.
     pool_cap : float
         The most all the deals' funders pay in all (inf: no pool).
+    pool_in_order : bool
+        A month the pool cannot cover serves the deals in order (False: in proportion).
 
     Outputs: ``paid`` [K, D, T] (payer -> investor), ``investor`` [K, D, T]
     (investor's net cash flow), ``support`` [K, D, T] (the funder's top-ups
@@ -318,7 +321,10 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_r
             cut = requested > room  # the pool cannot pay all that is asked this month
             scale = room / requested if cut else 1.0
             for k in range(K):
-                g = asked[d, k] * scale if cut else asked[d, k]
+                g = asked[d, k]
+                if cut:
+                    g = min(g, room) if pool_in_order else g * scale
+                    room -= g if pool_in_order else 0.0
                 states[d, k, 5] += g
                 pooled += g
                 investor[k, d, t] += g
