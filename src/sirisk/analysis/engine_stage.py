@@ -22,7 +22,6 @@ import numpy as np
 from .. import _versions
 from ..engine.lowering import lower_model
 from .. import _seeding
-from .._seeding import seed_sequence
 from ..engine.random import stream_keys
 from .._threads import check_threads, using
 from ..engine.simulate import simulate_arrays
@@ -130,7 +129,7 @@ class EnginePlan:
                                 f"every deal of a portfolio needs the same holders {holders}")
         preflight.check_inputs(portfolio, uncertainty, parameters)
         params = _parameters(portfolio, parameters)
-        self.seq = seq = seed_sequence(rng)
+        self.seq = seq = _seeding.seed_sequence(rng)
         self.uncertainty = uncertainty
         self.inputs = {} if uncertainty is None else _sample_inputs(uncertainty, draws, seq, params)
         lo, hi = draw_range.start, draw_range.stop

@@ -17,11 +17,10 @@ import numpy as np
 import xarray as xr
 
 from .. import _memory
-from .._threads import check_threads, using
+from .._threads import using
 from ..errors import SpecError
 from ..money.deal import Deal, Portfolio
-from ..money.flows import DealFlows, portfolio_flows
-from ..money.kernels import irr_all
+from ..money.flows import DealFlows, irr_per_year, portfolio_flows
 from ..money.measured import Measured
 from ..money.records import ARM_NAMES, DealRecords
 from . import preflight
@@ -86,7 +85,7 @@ class ResultsWriter:
             else:
                 a = np.zeros(shape, dtype=v.dtype)
             self.out[v.name] = a
-        self.irr_rate, self.irr_reason = np.empty(n_draws), np.empty(n_draws, dtype=np.int64)
+        self.portfolio_irr = np.empty(n_draws)
 
     def add(self, lo: int, hi: int, k: int, deal: Deal, flows: DealFlows) -> None:
         """Store programme ``k``'s flows for rows ``lo:hi``."""
@@ -129,7 +128,7 @@ class ResultsWriter:
         summed = np.zeros((hi - lo, self.T))
         for deal, f in zip(deals, flows):
             summed[:, :deal.programme.horizon_months] += f.investor_cash_flow
-        irr_all(summed, self.irr_rate[lo:hi], self.irr_reason[lo:hi])
+        self.portfolio_irr[lo:hi] = irr_per_year(summed)[0]
 
     def dataset(self, draw_ids: np.ndarray, attrs: Mapping, inputs: Mapping[str, np.ndarray] | None = None,
                 sampling_method: str | None = None, labels: Mapping[str, str] | None = None) -> xr.Dataset:
@@ -165,9 +164,8 @@ class ResultsWriter:
                                      {"units": "1", "description": "the budget's discount factor to the contract start"})
         totals = {"portfolio_guarantee_draw": ds.guarantee_draw.sum("programme"),
                   "portfolio_municipal_net_pv": ds.municipal_net_pv.sum("programme")}
-        irr = np.where(self.irr_reason == 1, -1.0, (1 + self.irr_rate) ** 12 - 1)
         for name, v in PORTFOLIO_VARIABLES.items():
-            values = totals[name].values if name in totals else irr
+            values = totals[name].values if name in totals else self.portfolio_irr
             ds[name] = (v.dims, values, {"units": v.units_in(currency), "description": v.description})
         if monthly:
             ds["month"].attrs.update(units="month", long_name="months since the start of intake")
@@ -308,8 +306,7 @@ def settle(portfolio: Portfolio | Deal, results, *, batch_size: int = DEFAULT_BA
     """
     portfolio = as_portfolio(portfolio)
     batch_size = _check_batch(batch_size)
-    check_threads(threads)
-    with using(threads):
+    with using(threads):  # checks threads first
         return _settle(portfolio, results, batch_size, monthly, progress)
 
 

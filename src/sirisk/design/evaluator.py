@@ -26,8 +26,7 @@ from ..analysis.settle import DEFAULT_BATCH
 from ..analysis.simulation import Simulation
 from ..errors import SpecError
 from ..money.deal import Portfolio
-from ..money.flows import portfolio_flows
-from ..money.kernels import irr_all
+from ..money.flows import irr_per_year, portfolio_flows
 from .metrics import MetricPath
 
 __all__ = ["DesignEvaluator"]
@@ -113,7 +112,7 @@ class DesignEvaluator:
         needed = [d for d in portfolio.deals if d.name in self.needed]
         if portfolio.guarantee_pool_cap is None:
             return [(d,) for d in needed]
-        pooled = tuple(d for d in portfolio.deals if d.guarantee is not None and d.investor.floor_funded_by == "guarantor")
+        pooled = portfolio.pooled_deals
         alone = [(d,) for d in needed if d not in pooled]
         return alone + ([pooled] if any(d.name in self.needed for d in pooled) else [])
 
@@ -121,7 +120,7 @@ class DesignEvaluator:
         """The variables of deals settled together for all draws (and their investor flows per batch, for the
         portfolio IRR): {programme: (values by variable, flows per batch or None)}."""
         names = tuple(d.name for d in deals)
-        if not any(d.guarantee is not None and d.investor.floor_funded_by == "guarantor" for d in deals):
+        if not any(d.guarantee_covers_floors for d in deals):
             pool_cap = None  # a deal outside the pool
         cached = self._settled.get(names)
         if cached is not None and cached[0] == (deals, pool_cap, pool_rule):
@@ -178,12 +177,12 @@ class DesignEvaluator:
     def _portfolio_irr(self, portfolio, per_deal) -> np.ndarray:
         T = max(d.programme.horizon_months for d in portfolio.deals)
         n = self.n_draws
-        rate, reason = np.empty(n), np.empty(n, dtype=np.int64)
+        irr = np.empty(n)
         for b, lo in enumerate(range(0, n, self.batch_size)):
             hi = min(n, lo + self.batch_size)
             summed = np.zeros((hi - lo, T))
             for d in portfolio.deals:
                 summed[:, :d.programme.horizon_months] += per_deal[d.name][1][b]
             with using(self.threads):
-                irr_all(summed, rate[lo:hi], reason[lo:hi])
-        return np.where(reason == 1, -1.0, (1 + rate) ** 12 - 1)
+                irr[lo:hi] = irr_per_year(summed)[0]
+        return irr

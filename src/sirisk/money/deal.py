@@ -213,6 +213,11 @@ class Deal:
         return self.programme.horizon_months - 1 if m is None else m
 
     @property
+    def guarantee_covers_floors(self) -> bool:
+        """A guarantee pays this deal's floors (so the deal draws on a portfolio's guarantee pool)."""
+        return self.guarantee is not None and self.investor.floor_funded_by == "guarantor"
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         """Contract terms that can never pay (valid, but almost certainly not what was meant).
 
@@ -344,7 +349,7 @@ class Portfolio:
         if self.guarantee_pool_cap is not None:
             object.__setattr__(self, "guarantee_pool_cap",
                                _checks.real(where, "guarantee_pool_cap", self.guarantee_pool_cap, low=0.0))
-            if not any(d.guarantee is not None and d.investor.floor_funded_by == "guarantor" for d in deals):
+            if not any(d.guarantee_covers_floors for d in deals):
                 raise _checks.fail(where, "guarantee_pool_cap", self.guarantee_pool_cap,
                                    "a pool needs at least one deal whose floors a guarantee covers")
         if self.investment_limit is None:
@@ -370,12 +375,18 @@ class Portfolio:
         """
         out = [w for d in self.deals for w in d.warnings]
         if self.guarantee_pool_cap is not None:
-            caps = sum(d.guarantee.cap for d in self.deals
-                       if d.guarantee is not None and d.investor.floor_funded_by == "guarantor")
+            caps = sum(d.guarantee.cap for d in self.pooled_deals)
             if self.guarantee_pool_cap >= caps:
                 out.append(f"portfolio {self.name!r}: guarantee_pool_cap is {self.guarantee_pool_cap:,.0f}; the pooled "
                            f"guarantees' caps sum to {caps:,.0f}, so the pool never binds")
         return tuple(out)
+
+    @property
+    def pooled_deals(self) -> tuple[Deal, ...]:
+        """The deals whose guarantees share the pool, in order (none without a pool)."""
+        if self.guarantee_pool_cap is None:
+            return ()
+        return tuple(d for d in self.deals if d.guarantee_covers_floors)
 
     @property
     def currency(self) -> str:

@@ -26,7 +26,8 @@ from .kernels import budget_costs, irr_all, programme_costs, tranche_split, wate
 from .payments import achieved_rates, achievement_months, contract_payments
 from .records import ArmRecords, DealRecords
 
-__all__ = ["budget_weights", "deal_records", "deal_records_from_dataset", "deal_flows", "portfolio_flows", "DealFlows"]
+__all__ = ["budget_weights", "deal_records", "deal_records_from_dataset", "deal_flows", "portfolio_flows", "DealFlows",
+           "irr_per_year"]
 
 
 def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
@@ -35,6 +36,17 @@ def _cumulative_enrolled(entry: np.ndarray, T: int) -> np.ndarray:
     cells = np.arange(D)[:, None] * (T + 1) + np.where(entry >= 0, entry, T)
     counts = np.bincount(cells.ravel(), minlength=D * (T + 1)).reshape(D, T + 1)
     return np.cumsum(counts[:, :T], axis=1, dtype=np.float64)
+
+
+def irr_per_year(cash_flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Annual IRRs of monthly cash flows [draw, month], and why each is what it is (``IRR_REASONS``, int8).
+
+    A total loss is -100 %; where no IRR exists it is NaN.
+    """
+    D = cash_flow.shape[0]
+    monthly, reason = np.empty(D), np.empty(D, dtype=np.int64)
+    irr_all(np.ascontiguousarray(cash_flow), monthly, reason)
+    return np.where(reason == 1, -1.0, (1 + monthly) ** 12 - 1), reason.astype(np.int8)
 
 
 def budget_weights(deal: Deal, scales: dict | None, n_draws: int) -> np.ndarray:
@@ -190,10 +202,7 @@ class DealFlows:
 
     @cached_property
     def _irr(self) -> tuple[np.ndarray, np.ndarray]:
-        D = self.investor_cash_flow.shape[0]
-        irr_m, reason = np.empty(D), np.empty(D, dtype=np.int64)
-        irr_all(self.investor_cash_flow, irr_m, reason)
-        return np.where(reason == 1, -1.0, (1 + irr_m) ** 12 - 1), reason.astype(np.int8)
+        return irr_per_year(self.investor_cash_flow)
 
     @property
     def investor_irr(self) -> np.ndarray:
@@ -269,14 +278,8 @@ class DealFlows:
 
     @cached_property
     def _tranche_irr(self) -> tuple[np.ndarray, np.ndarray]:
-        J, D, _ = self.tranche_cash_flow.shape
-        irr, reason = np.empty((D, J)), np.empty((D, J), dtype=np.int8)
-        for j in range(J):
-            irr_m, why = np.empty(D), np.empty(D, dtype=np.int64)
-            irr_all(self.tranche_cash_flow[j], irr_m, why)
-            irr[:, j] = np.where(why == 1, -1.0, (1 + irr_m) ** 12 - 1)
-            reason[:, j] = why
-        return irr, reason
+        each = [irr_per_year(flows) for flows in self.tranche_cash_flow]  # [draw] per tranche
+        return np.stack([irr for irr, _ in each], axis=1), np.stack([why for _, why in each], axis=1)
 
     @property
     def tranche_irr(self) -> np.ndarray:
@@ -402,11 +405,6 @@ class _Terms:
     due: np.ndarray            # [D, T] outcome payments due
     floor: np.ndarray          # [D] floor at maturity per unit of principal
     achieved_months: dict
-
-    @property
-    def guaranteed(self) -> bool:
-        """Its floors draw on a guarantee (and so on a portfolio's pool)."""
-        return self.deal.guarantee is not None and self.deal.investor.floor_funded_by == "guarantor"
 
     @property
     def funder_cap(self) -> float:
@@ -542,18 +540,18 @@ def portfolio_flows(portfolio: Portfolio, records: Sequence[DealRecords],
     deals = portfolio.deals
     memos = [None] * len(deals) if memos is None else memos
     terms = [_deal_terms(d, r, m) for d, r, m in zip(deals, records, memos)]
-    pooled = [k for k, t in enumerate(terms) if t.guaranteed] if portfolio.guarantee_pool_cap is not None else []
+    pooled = [k for k, d in enumerate(deals) if d in portfolio.pooled_deals]
     in_order = portfolio.guarantee_pool_rule == "in_order"
     outputs = (dict(zip(pooled, _waterfalls([terms[k] for k in pooled], portfolio.guarantee_pool_cap, in_order)))
                if pooled else {})
     return [_assemble(t, *(outputs[k] if k in outputs else _waterfalls([t])[0])) for k, t in enumerate(terms)]
 
 
-def _tranche_flows(terms, capital, investor):
+def _tranche_flows(investor_terms, capital, investor):
     """Each tranche's net cash flow [J, D, T], or None without tranches."""
-    if terms.tranches is None:
+    if investor_terms.tranches is None:
         return None
-    layers = terms.tranches
+    layers = investor_terms.tranches
     flows = np.empty((len(layers),) + investor.shape)
     tranche_split(capital, np.ascontiguousarray(investor), np.array([t.share for t in layers]),
                   np.array([t.cap_rate_month for t in layers]), flows)

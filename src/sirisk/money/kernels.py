@@ -322,9 +322,11 @@ def waterfall(cost, due, cap_rate_month, maturity, floor_per_principal, coupon_r
             scale = room / requested if cut else 1.0
             for k in range(K):
                 g = asked[d, k]
-                if cut:
-                    g = min(g, room) if pool_in_order else g * scale
-                    room -= g if pool_in_order else 0.0
+                if cut and pool_in_order:
+                    g = min(g, room)
+                    room -= g
+                elif cut:
+                    g *= scale
                 states[d, k, 5] += g
                 pooled += g
                 investor[k, d, t] += g
@@ -372,8 +374,8 @@ def _power_sums(cf, x, backwards):
     """(sum of c[u] x^u, sum of u c[u] x^u) over u = 0..T-1, with c = cf, or cf from the last month back.
 
     In four interleaved chains (u mod 4, each stepping by x^4): one chain of
-    multiplications, a month at a time, was what set the pace; four are
-    about 3x faster.
+    multiplications, a month at a time, was what set the pace; four
+    independent chains overlap in the processor.
     """
     T = cf.shape[0]
     f0 = 1.0
